@@ -1,0 +1,1 @@
+"""Vägen: the follow-up dashboard's core (no Streamlit here, except core/ui.py)."""

@@ -1,0 +1,216 @@
+"""Engine, schema creation, the shared data version, and every dialect difference.
+
+Everything that differs between SQLite and PostgreSQL lives here: date parts and month
+arithmetic, upserts, case-insensitive matching and bulk loading. The rest of ``core`` builds
+portable SQLAlchemy expressions and calls these helpers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from sqlalchemy import Engine, Integer, create_engine, event, func, insert, select
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+
+from core import config, koder
+from core.models import Base, Enhet, Installning
+
+_ENGINES: dict[str, Engine] = {}
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """The engine for ``url`` (default: :func:`core.config.databas_url`), one per URL.
+
+    SQLite gets foreign keys on, a busy timeout and WAL journaling so that the app and a
+    backup or import can run at the same time.
+    """
+    url = url or config.databas_url()
+    eng = _ENGINES.get(url)
+    if eng is not None:
+        return eng
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite":
+        if u.database and u.database != ":memory:":
+            Path(u.database).parent.mkdir(parents=True, exist_ok=True)
+        eng = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(eng, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            if u.database and u.database != ":memory:":
+                cur.execute("PRAGMA journal_mode=WAL")
+            cur.close()
+
+    else:
+        eng = create_engine(url, pool_pre_ping=True)
+    _ENGINES[url] = eng
+    return eng
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection (tests, and before a restore)."""
+    for eng in _ENGINES.values():
+        eng.dispose()
+    _ENGINES.clear()
+
+
+def skapa_schema(engine: Engine) -> None:
+    """Create the tables that do not exist yet and seed the default units if none exist."""
+    Base.metadata.create_all(engine)
+    with engine.begin() as conn:
+        if conn.execute(select(func.count()).select_from(Enhet)).scalar_one() == 0:
+            bulk_insert(
+                conn,
+                Enhet.__table__,
+                [{"enhet": e, "namn": n, "typ": t} for e, n, t in koder.STANDARDENHETER],
+            )
+        if conn.execute(select(Installning.varde).where(Installning.nyckel == "dataversion")).first() is None:
+            conn.execute(insert(Installning).values(nyckel="dataversion", varde=uuid.uuid4().hex))
+
+
+def ar_tom(engine: Engine) -> bool:
+    """True when no person and no round is stored (``make run`` then loads the demo)."""
+    from core.models import Matomgang, Person
+
+    with engine.connect() as conn:
+        n = conn.execute(select(func.count()).select_from(Person)).scalar_one()
+        m = conn.execute(select(func.count()).select_from(Matomgang)).scalar_one()
+    return n == 0 and m == 0
+
+
+# --- settings and data version ------------------------------------------------------------
+
+
+def las_installning(conn: Connection, nyckel: str) -> str | None:
+    return conn.execute(select(Installning.varde).where(Installning.nyckel == nyckel)).scalar_one_or_none()
+
+
+def satt_installning(conn: Connection, nyckel: str, varde: str) -> None:
+    upsert(conn, Installning.__table__, [{"nyckel": nyckel, "varde": varde}], ["nyckel"])
+
+
+def dataversion(engine: Engine) -> str:
+    """The data version that every import changes; part of every cache key."""
+    with engine.connect() as conn:
+        return las_installning(conn, "dataversion") or ""
+
+
+def byt_dataversion(conn: Connection) -> str:
+    """Give the data a new version (inside the importing transaction)."""
+    v = uuid.uuid4().hex
+    satt_installning(conn, "dataversion", v)
+    return v
+
+
+def ar_demolage(engine: Engine) -> bool:
+    """True when the database was loaded by ``python -m core demo`` (demo users exist only then)."""
+    with engine.connect() as conn:
+        return las_installning(conn, "demolage") == "ja"
+
+
+# --- dialect helpers ----------------------------------------------------------------------
+
+
+class _DatumDel(FunctionElement):
+    """Year, month or day of a date as an integer."""
+
+    type = Integer()
+    inherit_cache = True
+
+    def __init__(self, del_: str, expr):
+        self.del_ = del_
+        super().__init__(expr)
+
+
+@compiles(_DatumDel, "sqlite")
+def _datumdel_sqlite(element, compiler, **kw):
+    fmt = {"year": "%Y", "month": "%m", "day": "%d"}[element.del_]
+    (arg,) = list(element.clauses)
+    return f"CAST(strftime('{fmt}', {compiler.process(arg, **kw)}) AS INTEGER)"
+
+
+@compiles(_DatumDel)
+def _datumdel_default(element, compiler, **kw):
+    (arg,) = list(element.clauses)
+    return f"CAST(EXTRACT({element.del_.upper()} FROM {compiler.process(arg, **kw)}) AS INTEGER)"
+
+
+def ar(expr) -> ColumnElement[int]:
+    """The year of a date expression, as an integer."""
+    return _DatumDel("year", expr)
+
+
+def manad(expr) -> ColumnElement[int]:
+    """The month (1-12) of a date expression."""
+    return _DatumDel("month", expr)
+
+
+def dag(expr) -> ColumnElement[int]:
+    """The day of the month of a date expression."""
+    return _DatumDel("day", expr)
+
+
+def hela_manader(fran, till) -> ColumnElement[int]:
+    """Completed months from date ``fran`` to date ``till`` (``inskrivningstid``).
+
+    (year2 - year1) * 12 + (month2 - month1), minus one when the day of ``till`` is before
+    the day of ``fran``. 2019-01-31 to 2019-02-28 is 0 months; to 2019-03-01 is 1.
+    """
+    from sqlalchemy import case
+
+    return (
+        (ar(till) - ar(fran)) * 12
+        + (manad(till) - manad(fran))
+        - case((dag(till) < dag(fran), 1), else_=0)
+    )
+
+
+def hela_manader_py(fran: dt.date, till: dt.date) -> int:
+    """Python twin of :func:`hela_manader` (for validation and tests)."""
+    return (till.year - fran.year) * 12 + (till.month - fran.month) - (1 if till.day < fran.day else 0)
+
+
+def lika_skiftlage(kolumn, varde: str) -> ColumnElement[bool]:
+    """Case-insensitive equality, the same on both dialects."""
+    return func.lower(kolumn) == varde.lower()
+
+
+def upsert(conn: Connection, tabell, rader: Sequence[dict], nycklar: Sequence[str]) -> None:
+    """Insert ``rader`` into ``tabell``, replacing every non-key column where the key exists."""
+    if not rader:
+        return
+    dialekt = conn.dialect.name
+    if dialekt == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialekt_insert
+    elif dialekt == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialekt_insert
+    else:  # pragma: no cover - only the two dialects are supported
+        raise NotImplementedError(dialekt)
+    stmt = dialekt_insert(tabell)
+    ovriga = [c.name for c in tabell.columns if c.name not in nycklar]
+    if ovriga:
+        stmt = stmt.on_conflict_do_update(
+            index_elements=list(nycklar), set_={c: stmt.excluded[c] for c in ovriga}
+        )
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=list(nycklar))
+    for bit in _bitar(rader, 2000):
+        conn.execute(stmt, bit)
+
+
+def bulk_insert(conn: Connection, tabell, rader: Iterable[dict]) -> None:
+    """Insert many rows in batches (executemany on both dialects)."""
+    for bit in _bitar(list(rader), 5000):
+        conn.execute(insert(tabell), bit)
+
+
+def _bitar(rader: Sequence[dict], storlek: int):
+    for i in range(0, len(rader), storlek):
+        yield rader[i : i + storlek]
