@@ -1,0 +1,91 @@
+"""Swedish formatting of numbers, shares and dates (``12 345``; ``52,1 %``; ``2019-09-15``).
+
+Every figure a user reads is formatted here, so the app, the reports and the downloads
+agree. A suppressed figure (``None`` with ``skyddad=True``) reads "färre än 5" for counts
+and is blank for shares (produkt.md, Disclosure control, rule 1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from core import config
+
+# Narrow no-break space as the thousands separator, no-break space before "%": the way
+# Swedish typography writes numbers, and they never wrap in a table cell.
+TUSENTAL = "\u00a0"
+FORE_PROCENT = "\u00a0"
+MINUS = "−"  # U+2212, the typographic minus
+
+
+def farre_an() -> str:
+    """The text shown instead of a suppressed count: "färre än 5" (threshold from config)."""
+    return f"färre än {config.skydd_troskel()}"
+
+
+def _saknas(varde) -> bool:
+    return varde is None or (isinstance(varde, float) and math.isnan(varde))
+
+
+def tal(varde, decimaler: int = 0, *, skyddad: bool = False) -> str:
+    """A number in Swedish: ``12 345``, ``3,5``; a suppressed count reads "färre än 5".
+
+    Returns "–" for a missing value that is not suppressed (nothing to show).
+    """
+    if skyddad:
+        return farre_an()
+    if _saknas(varde):
+        return "–"
+    text = f"{abs(varde):,.{decimaler}f}".replace(",", " ").replace(".", ",").replace(" ", TUSENTAL)
+    return (MINUS if varde < 0 and round(abs(varde), decimaler) != 0 else "") + text
+
+
+def procent(andel, decimaler: int = 0, *, skyddad: bool = False) -> str:
+    """A share 0–1 as Swedish per cent: ``0.521 -> "52 %"``; suppressed or missing -> ""."""
+    if skyddad or _saknas(andel):
+        return ""
+    return tal(andel * 100, decimaler) + FORE_PROCENT + "%"
+
+
+def procentenheter(diff, decimaler: int = 0) -> str:
+    """A difference between two shares in percentage points, signed: ``+3 procentenheter``."""
+    if _saknas(diff):
+        return ""
+    pe = diff * 100
+    tecken = "+" if round(pe, decimaler) > 0 else ""
+    return f"{tecken}{tal(pe, decimaler)} procentenheter"
+
+
+def forandring(diff, decimaler: int = 0) -> str:
+    """A signed change of a count or a number of months: ``+12``, ``−3``, ``±0``."""
+    if _saknas(diff):
+        return ""
+    if round(diff, decimaler) == 0:
+        return "±0"
+    return ("+" if diff > 0 else "") + tal(diff, decimaler)
+
+
+def datum(d: dt.date | None) -> str:
+    """ISO date as Swedes write it: ``2019-09-15``."""
+    return d.isoformat() if d else ""
+
+
+MANADER = [
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
+]  # fmt: skip
+
+
+def manad_ar(d: dt.date) -> str:
+    """``september 2019``."""
+    return f"{MANADER[d.month - 1]} {d.year}"
+
+
+def antal_personer(n, *, skyddad: bool = False) -> str:
+    """``286 personer``, ``1 person``, or ``färre än 5 personer``."""
+    if skyddad:
+        return f"{farre_an()} personer"
+    if _saknas(n):
+        return "–"
+    return f"{tal(n)} {'person' if n == 1 else 'personer'}"
