@@ -212,5 +212,11 @@ def bulk_insert(conn: Connection, tabell, rader: Iterable[dict]) -> None:
 
 
 def _bitar(rader: Sequence[dict], storlek: int):
+    """Batches of rows that all have the same keys (a key missing from a row is None)."""
+    nycklar: dict[str, None] = {}
+    for r in rader:
+        nycklar.update(dict.fromkeys(r))
+    lika = all(len(r) == len(nycklar) for r in rader)
     for i in range(0, len(rader), storlek):
-        yield rader[i : i + storlek]
+        bit = rader[i : i + storlek]
+        yield bit if lika else [{k: r.get(k) for k in nycklar} for r in bit]

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import ColumnElement
 
 from core.models import Insats, Matning
@@ -105,10 +106,9 @@ def hor_till_enhet(enhet: str, omgang_id: str, datum: dt.date, person_id_kol) ->
         ett_ar_fore = datum.replace(year=datum.year - 1)
     except ValueError:  # 29 February
         ett_ar_fore = datum.replace(year=datum.year - 1, day=28)
+    m = aliased(Matning)  # never correlated with a Matning of the outer query
     via_matning = (
-        select(Matning.person_id)
-        .where(Matning.omgang_id == omgang_id, Matning.person_id == person_id_kol, Matning.enhet == enhet)
-        .exists()
+        select(m.person_id).where(m.omgang_id == omgang_id, m.person_id == person_id_kol, m.enhet == enhet).exists()
     )
     via_insats = (
         select(Insats.insats_id)

@@ -12,7 +12,7 @@ import math
 
 from core import config
 
-# Narrow no-break space as the thousands separator, no-break space before "%": the way
+# No-break space as the thousands separator and before "%": the way
 # Swedish typography writes numbers, and they never wrap in a table cell.
 TUSENTAL = "\u00a0"
 FORE_PROCENT = "\u00a0"
@@ -89,3 +89,41 @@ def antal_personer(n, *, skyddad: bool = False) -> str:
     if _saknas(n):
         return "–"
     return f"{tal(n)} {'person' if n == 1 else 'personer'}"
+
+
+def _decimaler_for(varde) -> int:
+    """0 decimals for a whole number, 1 otherwise (a median of months can end in ,5)."""
+    return 0 if _saknas(varde) or float(varde) == round(float(varde)) else 1
+
+
+def matt(varde, typ: str, *, skyddad: bool = False) -> str:
+    """A key figure as read on screen, by its type.
+
+    ``typ`` is ``"antal"`` (``286``), ``"andel"`` (a share 0–1: ``52 %``) or ``"manader"``
+    (``23 mån``, ``23,5 mån``). A suppressed figure of any type reads "färre än 5"; a
+    missing one (undefined, e.g. no closures to take a share of) reads "–".
+    """
+    if skyddad:
+        return farre_an()
+    if _saknas(varde):
+        return "–"
+    if typ == "andel":
+        return procent(varde)
+    if typ == "manader":
+        return f"{tal(varde, _decimaler_for(varde))} mån"
+    return tal(varde, _decimaler_for(varde))
+
+
+def matt_forandring(diff, typ: str) -> str:
+    """The change of a key figure since the previous round, by its type.
+
+    Shares change in percentage points (``+3 procentenheter``), counts as signed numbers
+    (``+12``, ``−3``, ``±0``), months as ``+2 mån``. Missing -> "" (nothing to show).
+    """
+    if _saknas(diff):
+        return ""
+    if typ == "andel":
+        return procentenheter(diff)
+    if typ == "manader":
+        return f"{forandring(diff, _decimaler_for(diff))} mån"
+    return forandring(diff, _decimaler_for(diff))

@@ -1,0 +1,68 @@
+"""Disclosure-control rules 1-4 on hand-built tables (produkt.md, "Disclosure control")."""
+
+import pandas as pd
+import pytest
+
+from core import skydd, text
+
+
+@pytest.mark.parametrize("n, liten", [(0, False), (1, True), (4, True), (5, False), (None, False)])
+def test_regel_1_primar(n, liten):
+    assert skydd.ar_litet(n) is liten
+
+
+@pytest.mark.parametrize(
+    "antal, dolda",
+    [
+        # nothing small: nothing hidden
+        ({"a": 10, "b": 7, "c": 0}, set()),
+        # one small cell: the next smallest above zero goes too (total - visible != small)
+        ({"a": 10, "b": 3, "c": 0, "d": 7}, {"b", "d"}),
+        # two small cells already protect each other
+        ({"a": 10, "b": 3, "c": 2}, {"b", "c"}),
+        # a tie is broken by order (the first)
+        ({"a": 5, "b": 5, "c": 1}, {"a", "c"}),
+        # women = all - men: K 3, M 40, blank 0 -> both K and M hidden
+        ({"K": 3, "M": 40, "saknas": 0}, {"K", "M"}),
+        # ... and with a blank sex of 2, K and blank hide each other, M stays
+        ({"K": 3, "M": 40, "saknas": 2}, {"K", "saknas"}),
+    ],
+)
+def test_regel_2_sekundar(antal, dolda):
+    assert skydd.skydda_mangd(antal) == dolda
+
+
+def test_regel_2_troskel_konfigurerbar():
+    assert skydd.skydda_mangd({"a": 6, "b": 20}, grans=10) == {"a", "b"}
+
+
+@pytest.mark.parametrize("n, total, dold", [(8, 10, True), (6, 10, True), (5, 10, False), (10, 10, False), (0, 10, False)])
+def test_regel_3_komplement(n, total, dold):
+    # 8 of 10 have the code: the 2 without it would be revealed
+    assert skydd.skydda_komplement(n, total) is dold
+
+
+@pytest.mark.parametrize("underlag, dold", [(3, True), (5, False), (0, False)])
+def test_regel_4_statistik(underlag, dold):
+    # a median over three persons is suppressed
+    assert skydd.skydda_statistik(underlag) is dold
+
+
+def test_fordelning_liten_grupp_doljer_allt():
+    df = pd.DataFrame({"kod": ["K", "M", "saknas"], "n": [3, 0, 0]})
+    ut = skydd.skydda_fordelning(df, 3, flerval=False)
+    assert ut["skyddad"].all() and ut["n"].isna().all() and ut["andel"].isna().all()
+
+
+def test_fordelning_procent_avslojar_inte():
+    # 1 of 3 = 33 %: the share is blank when the count is suppressed
+    df = pd.DataFrame({"kod": ["ja", "nej", "saknas"], "n": [1, 9, 0]})
+    ut = skydd.skydda_fordelning(df, 10, flerval=False).set_index("kod")
+    assert ut.loc["ja", "skyddad"] and pd.isna(ut.loc["ja", "andel"])
+    assert ut.loc["nej", "skyddad"]  # the next smallest above zero
+    assert not ut.loc["saknas", "skyddad"] and ut.loc["saknas", "andel"] == 0
+
+
+def test_farre_an_text():
+    assert text.tal(None, skyddad=True) == "färre än 5"
+    assert text.procent(0.33, skyddad=True) == ""
