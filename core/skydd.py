@@ -116,3 +116,90 @@ def _andel(n: pd.Series, total: int) -> pd.Series:
     if not total:
         return pd.Series(float("nan"), index=n.index)
     return pd.Series(n.astype("Float64").div(total).to_numpy(dtype=float, na_value=float("nan")), index=n.index)
+
+
+def skydda_korstabell(
+    n: pd.DataFrame,
+    radsumma: pd.Series,
+    kolumnsumma: pd.Series,
+    total: int,
+    *,
+    rad_flerval: bool = False,
+    kolumn_flerval: bool = False,
+    grans: int | None = None,
+) -> tuple[pd.DataFrame, pd.Series, pd.Series, bool]:
+    """Rules 1–3 for a cross-tabulation with its margins; returns what to suppress.
+
+    Parameters
+    ----------
+    n : persons per (row code, column code); index = row codes, columns = column codes.
+    radsumma : persons per row code (the row margin); kolumnsumma : per column code.
+    total : persons in the group.
+    rad_flerval, kolumn_flerval : whether the row / column variable is multi-valued (a person
+        can have several codes, so that dimension does not add up; rule 3 applies there).
+
+    Returns
+    -------
+    ``(dolda, dolda_rader, dolda_kolumner, dold_total)``: boolean frames/series of the same
+    shape as the inputs, True where the value must be suppressed.
+
+    Notes
+    -----
+    Every set of cells that adds up to a shown total is an equation: a row of cells and its
+    row margin (when the column variable is single-valued), a column and its column margin
+    (when the row variable is single-valued), the row margins and the total, the column
+    margins and the total. Primary suppression marks 1–4; then, repeatedly until nothing
+    changes, an equation with exactly one suppressed member gets its next smallest cell above
+    zero suppressed too (the margin itself only when no cell is left), so neither a margin
+    minus the visible cells nor the total minus the visible margins gives a small count back.
+    """
+    g = troskel() if grans is None else grans
+    rader, kolumner = list(n.index), list(n.columns)
+    varde: dict = {("c", r, k): int(n.loc[r, k]) for r in rader for k in kolumner}
+    varde |= {("r", r): int(radsumma[r]) for r in rader}
+    varde |= {("k", k): int(kolumnsumma[k]) for k in kolumner}
+    varde[("t",)] = int(total)
+
+    if ar_litet(total, g):
+        dolda = set(varde)
+    else:
+        dolda = {c for c, v in varde.items() if ar_litet(v, g)}
+        # Rule 3 along a multi-valued dimension: persons in the column (row) without the code.
+        if rad_flerval:
+            dolda |= {("c", r, k) for r in rader for k in kolumner if ar_litet(varde[("k", k)] - varde[("c", r, k)], g)}
+            dolda |= {("r", r) for r in rader if ar_litet(total - varde[("r", r)], g)}
+        if kolumn_flerval:
+            dolda |= {("c", r, k) for r in rader for k in kolumner if ar_litet(varde[("r", r)] - varde[("c", r, k)], g)}
+            dolda |= {("k", k) for k in kolumner if ar_litet(total - varde[("k", k)], g)}
+        ekvationer: list[tuple[list, tuple]] = []
+        if not kolumn_flerval:
+            ekvationer += [([("c", r, k) for k in kolumner], ("r", r)) for r in rader]
+        if not rad_flerval:
+            ekvationer += [([("c", r, k) for r in rader], ("k", k)) for k in kolumner]
+            ekvationer.append(([("r", r) for r in rader], ("t",)))
+        if not kolumn_flerval:
+            ekvationer.append(([("k", k) for k in kolumner], ("t",)))
+        andrat = True
+        while andrat:
+            andrat = False
+            for celler, summa in ekvationer:
+                medlemmar = [*celler, summa]
+                if sum(c in dolda for c in medlemmar) != 1:
+                    continue
+                kandidater = [(varde[c], i, c) for i, c in enumerate(celler) if c not in dolda and varde[c] > 0]
+                if kandidater:
+                    dolda.add(min(kandidater)[2])
+                elif summa not in dolda:
+                    dolda.add(summa)
+                else:  # pragma: no cover - the only hidden member is the sum and every cell is 0
+                    continue
+                andrat = True
+    celler_dolda = pd.DataFrame(
+        [[("c", r, k) in dolda for k in kolumner] for r in rader], index=n.index, columns=n.columns
+    )
+    return (
+        celler_dolda,
+        pd.Series([("r", r) in dolda for r in rader], index=n.index),
+        pd.Series([("k", k) in dolda for k in kolumner], index=n.columns),
+        ("t",) in dolda,
+    )

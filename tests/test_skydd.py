@@ -66,3 +66,61 @@ def test_fordelning_procent_avslojar_inte():
 def test_farre_an_text():
     assert text.tal(None, skyddad=True) == "färre än 5"
     assert text.procent(0.33, skyddad=True) == ""
+
+
+def _tab(rader, index, kolumner):
+    df = pd.DataFrame(rader, index=index, columns=kolumner)
+    return df, df.sum(axis=1), df.sum(axis=0), int(df.values.sum())
+
+
+def test_korstabell_marginaler_ger_inte_tillbaka_en_dold_cell():
+    # kon x handlingsplan:      ja  nej
+    #                      K    20    3   (23)
+    #                      M    15   12   (27)
+    # The 3 is primary. Row K: 23 - 20 would give it back -> 20 hidden. Column nej: 15 - 12
+    # would give it back -> 12 hidden. Column ja then has 20 hidden alone -> 15 hidden too.
+    n, r, k, t = _tab([[20, 3], [15, 12]], ["K", "M"], ["ja", "nej"])
+    dolda, dr, dk, dt = skydd.skydda_korstabell(n, r, k, t)
+    assert dolda.values.tolist() == [[True, True], [True, True]]
+    assert not dr.any() and not dk.any() and not dt
+
+
+def test_korstabell_ingen_rad_eller_kolumn_med_en_ensam_dold():
+    n, r, k, t = _tab([[30, 2, 10], [25, 14, 9], [40, 20, 6]], list("abc"), list("xyz"))
+    dolda, dr, dk, _ = skydd.skydda_korstabell(n, r, k, t)
+    for i in range(3):
+        assert dolda.iloc[i].sum() != 1, dolda
+        assert dolda.iloc[:, i].sum() != 1, dolda
+    assert dolda.loc["a", "y"]
+    # a visible margin minus visible cells never equals a single hidden cell
+    for rad in dolda.index:
+        if dolda.loc[rad].any():
+            assert dolda.loc[rad].sum() >= 2
+
+
+def test_korstabell_liten_marginal():
+    # row b has 4 persons in all: its margin is primary and the margins' equation needs a second
+    n, r, k, t = _tab([[30, 12], [2, 2], [20, 11]], list("abc"), ["ja", "nej"])
+    dolda, dr, dk, dt = skydd.skydda_korstabell(n, r, k, t)
+    assert dr["b"] and dolda.loc["b"].all()
+    assert dr.sum() >= 2  # another row margin hidden so the total minus the others != 4
+    assert not dt
+
+
+def test_korstabell_flerval_komplement():
+    # rows: arbetshinder (multi), columns: kon. psykisk among women: 18 of 20 women -> the 2
+    # women without it would be revealed -> hidden (rule 3); no column equations.
+    n = pd.DataFrame([[18, 6], [7, 9]], index=["psykisk", "fysisk"], columns=["K", "M"])
+    r = pd.Series([24, 16], index=n.index)
+    k = pd.Series([20, 15], index=n.columns)
+    dolda, dr, dk, dt = skydd.skydda_korstabell(n, r, k, 35, rad_flerval=True)
+    assert dolda.loc["psykisk", "K"]
+    # its row equation (K + M = row margin, columns single-valued) then needs a second
+    assert dolda.loc["psykisk", "M"]
+    assert not dolda.loc["fysisk"].any()
+
+
+def test_korstabell_liten_grupp():
+    n, r, k, t = _tab([[1, 2], [0, 1]], ["K", "M"], ["ja", "nej"])
+    dolda, dr, dk, dt = skydd.skydda_korstabell(n, r, k, t)
+    assert dolda.values.all() and dr.all() and dk.all() and dt
