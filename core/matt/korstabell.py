@@ -162,7 +162,7 @@ def korstabell(
             {
                 "kod": list(summa.index),
                 "etikett": [etiketter.get(c, c) for c in summa.index],
-                "n": [None if dolda_m[c] else int(summa[c]) for c in summa.index],
+                "n": pd.array([None if dolda_m[c] else int(summa[c]) for c in summa.index], dtype="Int64"),
                 "skyddad": [bool(dolda_m[c]) for c in summa.index],
             }
         )
