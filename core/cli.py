@@ -8,6 +8,7 @@ demo [--om-tom]           load the fictitious demo municipality into an empty da
 import PATH               import an .xlsx workbook, a folder or .zip of CSV files, or one CSV
 export PATH.xlsx          write the exchange format (``.xlsx``, or a folder for CSV)
 report profile --omgang ID [--enhet CODE] [--skydd on|off] --format json|csv
+bench [--url URL]         time every page's work on the demo (the benchmark)
 
 Bad input gives a Swedish message on stderr and a non-zero exit, never a traceback.
 """
@@ -123,6 +124,13 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    from core import bench
+
+    bench.kor(args.url, args.upprepningar)
+    return 0
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with Swedish errors and exit code 2, no traceback."""
 
@@ -157,6 +165,11 @@ def bygg_parser() -> argparse.ArgumentParser:
     rp.add_argument("--skydd", choices=["on", "off"], default="on")
     rp.add_argument("--format", choices=["json", "csv"], required=True)
     rp.set_defaults(func=cmd_report)
+
+    b = sub.add_parser("bench", help="mät svarstiderna på demodata")
+    b.add_argument("--url", help="databas-URL (standard: en tillfällig SQLite-fil)")
+    b.add_argument("--upprepningar", type=int, default=5)
+    b.set_defaults(func=cmd_bench)
     return p
 
 
