@@ -9,9 +9,17 @@ whatever they begin with). Downloads meant for reading are a different thing and
 from __future__ import annotations
 
 import datetime as dt
+import io
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from openpyxl.cell.cell import ERROR_CODES
+from openpyxl.utils import get_column_letter
+from sqlalchemy import Engine, select
 
 from core import koder
+from core.models import DATATABELLER, MatningVal
 
 CSV_SEP = ";"
 CSV_RADSLUT = "\r\n"
@@ -56,3 +64,127 @@ def csv_bytes(entitet: str, rader: Iterable[Mapping], encoding: str = "cp1252") 
     for rad in rader:
         rader_text.append(CSV_SEP.join(_csv_falt(formatera_varde(rad.get(k))) for k in kolumner))
     return (CSV_RADSLUT.join(rader_text) + CSV_RADSLUT).encode(encoding)
+
+
+# --- the whole database in the exchange format --------------------------------------------
+
+
+def _flerval_ordning(variabel: str, kod: str) -> tuple[int, str]:
+    """Codes in the code list's order; unit codes (``pagaende_insats``) after, alphabetically."""
+    ordning = list(koder.VARIABLER[variabel].koder)
+    return (ordning.index(kod), "") if kod in ordning else (len(ordning), kod)
+
+
+def exportera_rader(engine: Engine) -> dict[str, list[dict]]:
+    """Every entity as rows of the exchange format.
+
+    Parameters
+    ----------
+    engine : the database.
+
+    Returns
+    -------
+    dict
+        Entity name (in ``koder.ENTITETER`` order) -> rows ordered by key (Python's string
+        order, the same on every database). A row maps each column of
+        ``koder.KOLUMNER[entitet]``, in that order, to ``str``, ``int``, ``datetime.date``
+        or None; a multi-valued column to a tuple of codes in code-list order (``()`` when
+        blank).
+    """
+    ut: dict[str, list[dict]] = {}
+    with engine.connect() as conn:
+        val: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for o, p, v, k in conn.execute(
+            select(MatningVal.omgang_id, MatningVal.person_id, MatningVal.variabel, MatningVal.kod)
+        ):
+            val[(o, p)][v].append(k)
+        for entitet in koder.ENTITETER:
+            tabell = DATATABELLER[entitet].__table__
+            nycklar = koder.NYCKLAR[entitet]
+            rader = [dict(r) for r in conn.execute(select(*tabell.columns)).mappings()]
+            rader.sort(key=lambda r: tuple(r[k] for k in nycklar))
+            if entitet == "matning":
+                for r in rader:
+                    per_var = val.get((r["omgang_id"], r["person_id"]), {})
+                    for v in koder.FLERVAL:
+                        r[v] = tuple(sorted(per_var.get(v, ()), key=lambda k, v=v: _flerval_ordning(v, k)))
+            ut[entitet] = [{k: r[k] for k in koder.KOLUMNER[entitet]} for r in rader]
+    return ut
+
+
+def _arbetsbok(rader: Mapping[str, list[dict]]):
+    """A write-only workbook: one sheet per entity, a header row, then the rows.
+
+    Every text is a text cell (``data_type = "s"``), ids included. openpyxl types a plain
+    ``str`` as text itself, except a text beginning with ``=`` (it would become a formula)
+    and an Excel error word such as ``#N/A`` (an error cell): those get an explicit text
+    cell. Dates are date cells shown as ``YYYY-MM-DD``; integers are number cells.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    wb = Workbook(write_only=True)
+    for entitet in koder.ENTITETER:
+        ws = wb.create_sheet(entitet)
+        kolumner = koder.KOLUMNER[entitet]
+        for i, namn in enumerate(kolumner):
+            ws.column_dimensions[get_column_letter(i + 1)].width = max(12, len(namn) + 2)
+        ws.freeze_panes = "A2"
+
+        def cell(varde, ws=ws):
+            if isinstance(varde, (list, tuple)):
+                varde = formatera_varde(varde)
+            if varde == "":
+                return None
+            if isinstance(varde, str) and (varde.startswith("=") or varde in ERROR_CODES):
+                c = WriteOnlyCell(ws, value=varde)
+                c.data_type = "s"
+                return c
+            return varde
+
+        ws.append([cell(k) for k in kolumner])
+        for rad in rader.get(entitet, []):
+            ws.append([cell(rad.get(k)) for k in kolumner])
+    return wb
+
+
+def xlsx_bytes(engine: Engine) -> bytes:
+    """The whole database as an exchange-format workbook (``.xlsx``), as bytes."""
+    buf = io.BytesIO()
+    _arbetsbok(exportera_rader(engine)).save(buf)
+    return buf.getvalue()
+
+
+def exportera_xlsx(engine: Engine, sokvag: str | Path) -> Path:
+    """Write the whole database as an exchange-format workbook to ``sokvag``.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    sokvag = Path(sokvag)
+    sokvag.parent.mkdir(parents=True, exist_ok=True)
+    sokvag.write_bytes(xlsx_bytes(engine))
+    return sokvag
+
+
+def exportera_csv(engine: Engine, katalog: str | Path, encoding: str = "utf-8-sig") -> list[Path]:
+    """Write the whole database as one exchange-format CSV file per entity into ``katalog``.
+
+    UTF-8 with BOM by default, so Excel shows å, ä and ö and no text is lost; see
+    :func:`csv_bytes` for the rest of the format.
+
+    Returns
+    -------
+    list of Path
+        The files written, in ``koder.ENTITETER`` order.
+    """
+    katalog = Path(katalog)
+    katalog.mkdir(parents=True, exist_ok=True)
+    filer = []
+    for entitet, rader in exportera_rader(engine).items():
+        fil = katalog / f"{entitet}.csv"
+        fil.write_bytes(csv_bytes(entitet, rader, encoding=encoding))
+        filer.append(fil)
+    return filer
