@@ -30,8 +30,8 @@ Choices the data contract leaves open, made here once:
   references into that entity are not checked either, so that one header mistake does not
   bury the list in follow-on errors. An unknown or nameless extra column is an error too,
   but the rows are still checked, so the user sees everything else at once.
-- The data version changes only when an import stores something; a re-import that changes
-  nothing leaves caches valid.
+- Every committed import changes the data version (produkt.md), also one that changed no
+  row; a preview (``provkor``) and a failed import do not.
 
 Row contents are never logged; the log gets counts only.
 """
