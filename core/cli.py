@@ -8,6 +8,7 @@ demo [--om-tom]           load the fictitious demo municipality into an empty da
 import PATH               import an .xlsx workbook, a folder or .zip of CSV files, or one CSV
 export PATH.xlsx          write the exchange format (``.xlsx``, or a folder for CSV)
 report profile --omgang ID [--enhet CODE] [--skydd on|off] --format json|csv
+backup PATH / restore PATH  consistent copy of the database (SQLite) or pg_dump/pg_restore
 bench [--url URL]         time every page's work on the demo (the benchmark)
 
 Bad input gives a Swedish message on stderr and a non-zero exit, never a traceback.
@@ -124,6 +125,34 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_backup(args) -> int:
+    from core import backup, config
+
+    url = config.databas_url()
+    try:
+        print(backup.sakerhetskopiera(url, Path(args.sokvag)))
+    except backup.BackupFel as e:
+        raise CliFel(str(e)) from None
+    audit.logga(_engine(), _operator(), "backup", detalj={"fil": Path(args.sokvag).name})
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from core import backup, config
+
+    url = config.databas_url()
+    db.dispose_engines()
+    try:
+        print(backup.aterstall(url, Path(args.sokvag)))
+    except backup.BackupFel as e:
+        raise CliFel(str(e)) from None
+    eng = _engine()
+    audit.logga(eng, _operator(), "backup", detalj={"aterstalld_fran": Path(args.sokvag).name})
+    with eng.begin() as conn:
+        db.byt_dataversion(conn)  # every app instance's cache sees the restored data at once
+    return 0
+
+
 def cmd_bench(args) -> int:
     from core import bench
 
@@ -165,6 +194,14 @@ def bygg_parser() -> argparse.ArgumentParser:
     rp.add_argument("--skydd", choices=["on", "off"], default="on")
     rp.add_argument("--format", choices=["json", "csv"], required=True)
     rp.set_defaults(func=cmd_report)
+
+    bk = sub.add_parser("backup", help="säkerhetskopiera databasen (SQLite: konsistent kopia; PostgreSQL: pg_dump)")
+    bk.add_argument("sokvag", metavar="PATH")
+    bk.set_defaults(func=cmd_backup)
+
+    rs = sub.add_parser("restore", help="återställ databasen från en säkerhetskopia")
+    rs.add_argument("sokvag", metavar="PATH")
+    rs.set_defaults(func=cmd_restore)
 
     b = sub.add_parser("bench", help="mät svarstiderna på demodata")
     b.add_argument("--url", help="databas-URL (standard: en tillfällig SQLite-fil)")
