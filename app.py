@@ -1,0 +1,51 @@
+"""Vägen: the router and frame (page config, login, sidebar, navigation by role).
+
+No queries and no charts here: the pages do that through ``core.ui``.
+"""
+
+import streamlit as st
+
+from core import ui
+from core.omfang import SIDOR_PER_ROLL
+
+st.set_page_config(page_title="Vägen", page_icon="🧭", layout="wide")
+
+# Every page the app has; a role gets only those SIDOR_PER_ROLL lists for it.
+SIDOR = {
+    "oversikt": dict(page="pages/oversikt.py", title="Översikt", url_path="oversikt"),
+    "data": dict(page="pages/data.py", title="Data", url_path="data"),
+}
+# Pages that read the round chosen in the sidebar.
+MED_OMGANGSVAL = {"oversikt"}
+
+ui.bevara_filter()
+autentisering = ui.autentisering()
+omfang = ui.aktuellt_omfang()
+
+if omfang is None:
+    # Logged out (or a user who is no longer active): the login form is the only page. It
+    # also answers at every page's address, so a link to a page shows the login instead of
+    # "page not found", and opens that page once the user has logged in.
+    def inloggning():
+        ui.inloggningssida(autentisering)
+
+    sidor = [st.Page(inloggning, title="Logga in", url_path="logga_in", default=True)]
+    sidor += [
+        st.Page(inloggning, title="Logga in", url_path=s["url_path"], visibility="hidden") for s in SIDOR.values()
+    ]
+    st.navigation(sidor, position="hidden").run()
+    st.stop()
+
+tillatna = SIDOR_PER_ROLL[omfang.roll]
+registrerade = {namn: st.Page(**SIDOR[namn], default=(i == 0)) for i, namn in enumerate(tillatna)}
+# Another role's page answers at its address with a Swedish "no access"; its file is never run.
+ovriga = [
+    st.Page(ui.ingen_behorighet, title="Ingen behörighet", url_path=s["url_path"], visibility="hidden")
+    for namn, s in SIDOR.items()
+    if namn not in registrerade
+]
+sida = st.navigation([*registrerade.values(), *ovriga])
+ui.sidopanel(omfang)
+if any(sida is registrerade.get(namn) for namn in MED_OMGANGSVAL):
+    ui.omgangsval(omfang)
+sida.run()

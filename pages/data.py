@@ -1,0 +1,75 @@
+"""Data: import a round (upload -> preview with every error -> import), the rounds, export."""
+
+import streamlit as st
+
+from core import ui
+
+omfang = ui.kraver_sida(ui.aktuellt_omfang(), "data")
+anvandare = ui.anvandarnamn()
+
+st.title("Data")
+ui.demobanner()
+
+st.header("Importera")
+st.write(
+    "Ladda upp en arbetsbok (.xlsx), en zip-fil med CSV-filer eller flera CSV-filer i utbytesformatet. "
+    "Filerna granskas först; ingenting sparas förrän du trycker på Importera, och bara om inga fel hittades."
+)
+if meddelande := st.session_state.pop("data_importerat", None):
+    st.success(meddelande)
+
+# A new key after each import empties the uploader.
+uppladdning = f"data_uppladdning_{st.session_state.get('data_importnummer', 0)}"
+filer = st.file_uploader(
+    "Filer att importera", type=["xlsx", "zip", "csv"], accept_multiple_files=True, key=uppladdning
+)
+kalla = ui.uppladdade_filer(filer)
+if kalla:
+    forhand = ui.forhandsgranska(kalla)
+    st.subheader("Förhandsgranskning")
+    if forhand.ok:
+        st.dataframe(ui.antal_tabell(forhand), hide_index=True)
+    for varning in forhand.varningar:
+        st.warning(varning)
+    if forhand.ok:
+        st.success("Inga fel hittades. Tryck på Importera för att spara.")
+    else:
+        st.error(f"{len(forhand.fel)} fel hittades. Rätta filerna och ladda upp dem igen; ingenting har sparats.")
+        ui.tabell_med_nedladdning(
+            ui.fel_tabell(forhand),
+            "importfel.csv",
+            nyckel="data_fel_csv",
+            etikett="Ladda ner fellistan (CSV)",
+            breda=("Meddelande",),
+        )
+    if st.button("Importera", type="primary", disabled=not forhand.ok, key="data_importera"):
+        resultat = ui.importera(kalla, anvandare)
+        if resultat.ok:
+            st.session_state["data_importerat"] = "Importen är klar: " + resultat.text()
+            st.session_state["data_importnummer"] = st.session_state.get("data_importnummer", 0) + 1
+            st.rerun()
+        st.error("Importen avbröts; ingenting sparades.")
+        ui.tabell_med_nedladdning(
+            ui.fel_tabell(resultat), "importfel.csv", nyckel="data_fel_csv_import", breda=("Meddelande",)
+        )
+
+st.header("Mätomgångar")
+omgangar = ui.las_omgangar(omfang)
+if omgangar.empty:
+    st.info("Inga mätomgångar är inlästa ännu.")
+else:
+    ui.tabell_med_nedladdning(ui.omgangstabell(omgangar), "matomgangar.csv", nyckel="data_omgangar_csv")
+
+st.header("Exportera")
+st.write(
+    "Hela databasen i utbytesformatet (en arbetsbok med ett blad per uppgift). Filen innehåller "
+    "uppgifter på personnivå: hantera den som en sekretessbelagd handling. Exporten loggas."
+)
+st.download_button(
+    "Ladda ner arbetsbok (.xlsx)",
+    data=ui.exportfil(anvandare),
+    file_name=ui.exportnamn(),
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="data_export",
+    on_click="ignore",
+)

@@ -1,0 +1,38 @@
+"""Översikt: the key figures of a round, the change since the previous one, kvinnor/män."""
+
+import streamlit as st
+
+from core import text, ui
+
+omfang = ui.kraver_sida(ui.aktuellt_omfang(), "oversikt")
+ov = ui.las_oversikt(omfang, ui.vald_omgang())
+
+st.title("Översikt")
+ui.demobanner()
+
+if ov.omgang is None:
+    if omfang.far_se_sida("data"):
+        st.info("Det finns inga mätomgångar ännu. Importera en mätomgång på sidan Data.")
+    else:
+        st.info("Det finns inga mätomgångar ännu. Fråga processledningen när nästa mätomgång är inläst.")
+    st.stop()
+
+jamfort = (
+    f" jämfört med föregående omgång {ov.foregaende.omgang_id} ({text.datum(ov.foregaende.datum)})"
+    if ov.foregaende
+    else " – den första mätomgången, så det finns inget att jämföra med"
+)
+st.caption(f"Mätomgång {ov.omgang.omgang_id} ({text.datum(ov.omgang.datum)}){jamfort}.")
+if ov.skyddad:
+    st.caption(f"Små tal visas som ”{text.farre_an()}” (röjandeskydd).")
+
+ui.nyckeltal(ov)
+
+st.subheader("Sammanfattning")
+st.write(ov.sammanfattning)
+
+st.subheader("Kvinnor och män")
+ui.kvinnor_och_man(ov)
+
+with st.expander("Definitioner"):
+    st.dataframe(ui.tabell_definitioner(ov.tabell), hide_index=True, width="stretch")
