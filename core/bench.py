@@ -63,7 +63,9 @@ def kor(url: str | None = None, upprepningar: int = 5, skriv=print) -> list[tupl
             ut.append((namn, med, mx))
         if url.startswith("sqlite"):
             eng.dispose()
-    skriv(f"Vägen bench ({'SQLite' if url.startswith('sqlite') else 'PostgreSQL'}), mål: < {MAL_SEKUNDER:.1f} s per klick")
+    skriv(
+        f"Vägen bench ({'SQLite' if url.startswith('sqlite') else 'PostgreSQL'}), mål: < {MAL_SEKUNDER:.1f} s per klick"
+    )
     for namn, med, mx in ut:
         flagga = "" if mx < MAL_SEKUNDER or namn.startswith(("Import", "Export")) else "  ÖVER MÅLET"
         skriv(f"  {namn:<40} median {med * 1000:8.1f} ms   max {mx * 1000:8.1f} ms{flagga}")

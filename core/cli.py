@@ -221,5 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         print("Avbrutet.", file=sys.stderr)
         return 130
     except Exception as e:  # noqa: BLE001 - the operator gets a message, not a traceback
-        print(f"Fel: ett oväntat fel inträffade ({type(e).__name__}). Ingenting ändrades av kommandot.", file=sys.stderr)
+        print(
+            f"Fel: ett oväntat fel inträffade ({type(e).__name__}). Ingenting ändrades av kommandot.", file=sys.stderr
+        )
         return 1

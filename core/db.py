@@ -165,11 +165,7 @@ def hela_manader(fran, till) -> ColumnElement[int]:
     """
     from sqlalchemy import case
 
-    return (
-        (ar(till) - ar(fran)) * 12
-        + (manad(till) - manad(fran))
-        - case((dag(till) < dag(fran), 1), else_=0)
-    )
+    return (ar(till) - ar(fran)) * 12 + (manad(till) - manad(fran)) - case((dag(till) < dag(fran), 1), else_=0)
 
 
 def hela_manader_py(fran: dt.date, till: dt.date) -> int:
@@ -196,9 +192,7 @@ def upsert(conn: Connection, tabell, rader: Sequence[dict], nycklar: Sequence[st
     stmt = dialekt_insert(tabell)
     ovriga = [c.name for c in tabell.columns if c.name not in nycklar]
     if ovriga:
-        stmt = stmt.on_conflict_do_update(
-            index_elements=list(nycklar), set_={c: stmt.excluded[c] for c in ovriga}
-        )
+        stmt = stmt.on_conflict_do_update(index_elements=list(nycklar), set_={c: stmt.excluded[c] for c in ovriga})
     else:
         stmt = stmt.on_conflict_do_nothing(index_elements=list(nycklar))
     for bit in _bitar(rader, 2000):

@@ -261,9 +261,7 @@ VARIABLER: dict[str, Variabel] = {
 }
 
 FLERVAL: tuple[str, ...] = tuple(n for n, v in VARIABLER.items() if v.flerval)
-ENKELVAL_MATNING: tuple[str, ...] = tuple(
-    n for n, v in VARIABLER.items() if v.entitet == "matning" and not v.flerval
-)
+ENKELVAL_MATNING: tuple[str, ...] = tuple(n for n, v in VARIABLER.items() if v.entitet == "matning" and not v.flerval)
 HARLEDDA: tuple[str, ...] = tuple(n for n, v in VARIABLER.items() if v.entitet == "harledd")
 
 # Columns of each entity in the exchange format, in file order (datamodell.md).

@@ -169,9 +169,7 @@ class Anvandare(Base):
     losenord_hash: Mapped[str] = mapped_column(String(100))
     aktiv: Mapped[bool] = mapped_column(Boolean, default=True)
     skapad: Mapped[dt.datetime] = mapped_column(DateTime)
-    __table_args__ = (
-        CheckConstraint("roll in ('politiker', 'medarbetare', 'processledning', 'admin')", name="roll"),
-    )
+    __table_args__ = (CheckConstraint("roll in ('politiker', 'medarbetare', 'processledning', 'admin')", name="roll"),)
 
 
 class Inloggningsspar(Base):

@@ -25,7 +25,11 @@ def neutralisera(text):
 
 
 def _cell(v) -> str:
-    if v is None or v is pd.NA or (isinstance(v, numbers.Real) and not isinstance(v, numbers.Integral) and math.isnan(v)):
+    if (
+        v is None
+        or v is pd.NA
+        or (isinstance(v, numbers.Real) and not isinstance(v, numbers.Integral) and math.isnan(v))
+    ):
         return ""
     if isinstance(v, bool):
         return "ja" if v else "nej"

@@ -85,7 +85,7 @@ class Omfang:
         if not self.far_se_sida(sida):
             raise BehorighetsFel("Din roll har inte behörighet till den här sidan.")
 
-    def med_skydd(self, pa: bool) -> "Omfang":
+    def med_skydd(self, pa: bool) -> Omfang:
         """The same scope for an export with suppression on or off (off only where allowed)."""
         if not pa and self.roll not in ("processledning", "admin"):
             raise BehorighetsFel("Din roll får bara hämta skyddade uttag.")

@@ -105,7 +105,10 @@ def ladda(engine) -> None:
         db.bulk_insert(
             c,
             Person.__table__,
-            [{"person_id": p, "kon": k, "fodelsear": f, "fodelseregion": r, "hushall_id": "H" + p} for p, k, f, r in PERSONER],
+            [
+                {"person_id": p, "kon": k, "fodelsear": f, "fodelseregion": r, "hushall_id": "H" + p}
+                for p, k, f, r in PERSONER
+            ],
         )
         db.bulk_insert(
             c,
@@ -119,13 +122,26 @@ def ladda(engine) -> None:
             c,
             Matning.__table__,
             [
-                {"omgang_id": "2019-09", "person_id": p, "enhet": e, "inskrivningsdatum": d,
-                 "handlingsplan": h, "af_inskriven": a, "boende": b}
+                {
+                    "omgang_id": "2019-09",
+                    "person_id": p,
+                    "enhet": e,
+                    "inskrivningsdatum": d,
+                    "handlingsplan": h,
+                    "af_inskriven": a,
+                    "boende": b,
+                }
                 for p, e, d, h, a, b in R1
             ]
             + [
-                {"omgang_id": "2020-03", "person_id": p, "enhet": e, "inskrivningsdatum": d,
-                 "handlingsplan": h, "af_inskriven": a}
+                {
+                    "omgang_id": "2020-03",
+                    "person_id": p,
+                    "enhet": e,
+                    "inskrivningsdatum": d,
+                    "handlingsplan": h,
+                    "af_inskriven": a,
+                }
                 for p, e, d, h, a, _ in R2
             ],
         )
@@ -144,8 +160,23 @@ def ladda(engine) -> None:
             c,
             Insats.__table__,
             [
-                dict(zip(["insats_id", "person_id", "insatstyp", "fran_enhet", "till_enhet", "remissdatum",
-                          "startdatum", "slutdatum", "avslutsorsak"], r, strict=True))
+                dict(
+                    zip(
+                        [
+                            "insats_id",
+                            "person_id",
+                            "insatstyp",
+                            "fran_enhet",
+                            "till_enhet",
+                            "remissdatum",
+                            "startdatum",
+                            "slutdatum",
+                            "avslutsorsak",
+                        ],
+                        r,
+                        strict=True,
+                    )
+                )
                 for r in INSATSER
             ],
         )

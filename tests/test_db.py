@@ -37,8 +37,15 @@ def test_datumdelar(engine):
 
 def test_upsert_ersatter_och_lagger_till(engine):
     with engine.begin() as c:
-        db.upsert(c, Enhet.__table__, [{"enhet": "eb", "namn": "Nytt namn", "typ": "process"},
-                                        {"enhet": "ny", "namn": "Ny enhet", "typ": "kommun"}], ["enhet"])
+        db.upsert(
+            c,
+            Enhet.__table__,
+            [
+                {"enhet": "eb", "namn": "Nytt namn", "typ": "process"},
+                {"enhet": "ny", "namn": "Ny enhet", "typ": "kommun"},
+            ],
+            ["enhet"],
+        )
     with engine.connect() as c:
         rows = dict(c.execute(select(Enhet.enhet, Enhet.namn)).all())
     assert rows["eb"] == "Nytt namn"

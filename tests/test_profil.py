@@ -55,8 +55,17 @@ def test_flerval_raknar_personer(eng):
     p = profil(eng, OSKYDDAD, "2019-09", variabler=["arbetshinder", "pagaende_insats"])
     ah = dict(zip(p.fordelningar["arbetshinder"]["kod"], p.fordelningar["arbetshinder"]["n"], strict=True))
     # psykisk: P01 P02 P04 P06 P08 P10 P12; fysisk: P04 P07 P10; P09 blank
-    assert ah == {"psykisk": 7, "fysisk": 3, "svenska": 0, "social": 1, "npf": 1, "missbruk": 0,
-                  "ej_klarlagt": 1, "inga": 2, "saknas": 1}
+    assert ah == {
+        "psykisk": 7,
+        "fysisk": 3,
+        "svenska": 0,
+        "social": 1,
+        "npf": 1,
+        "missbruk": 0,
+        "ej_klarlagt": 1,
+        "inga": 2,
+        "saknas": 1,
+    }
     pi = p.fordelningar["pagaende_insats"].set_index("kod")
     # every unit of the database is a code, plus "ingen"
     assert list(pi.index)[:2] == ["ingen", "af"] and "saknas" in pi.index
@@ -130,12 +139,15 @@ def test_okand_omgang(eng):
 
 
 def test_tom_omgang(engine):
-    from core import db
-    from core.models import Matomgang
     import datetime as dt
 
+    from core import db
+    from core.models import Matomgang
+
     with engine.begin() as c:
-        db.bulk_insert(c, Matomgang.__table__, [{"omgang_id": "2024-09", "datum": dt.date(2024, 9, 15), "benamning": None}])
+        db.bulk_insert(
+            c, Matomgang.__table__, [{"omgang_id": "2024-09", "datum": dt.date(2024, 9, 15), "benamning": None}]
+        )
     p = profil(engine, POLITIKER, "2024-09")
     assert p.n == 0
     assert all(df["n"].fillna(0).sum() == 0 for df in p.fordelningar.values())

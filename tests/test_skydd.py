@@ -36,7 +36,9 @@ def test_regel_2_troskel_konfigurerbar():
     assert skydd.skydda_mangd({"a": 6, "b": 20}, grans=10) == {"a", "b"}
 
 
-@pytest.mark.parametrize("n, total, dold", [(8, 10, True), (6, 10, True), (5, 10, False), (10, 10, False), (0, 10, False)])
+@pytest.mark.parametrize(
+    "n, total, dold", [(8, 10, True), (6, 10, True), (5, 10, False), (10, 10, False), (0, 10, False)]
+)
 def test_regel_3_komplement(n, total, dold):
     # 8 of 10 have the code: the 2 without it would be revealed
     assert skydd.skydda_komplement(n, total) is dold

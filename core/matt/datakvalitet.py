@@ -98,13 +98,17 @@ def datakvalitet(engine: Engine, omgang_id: str) -> pd.DataFrame:
         if okand is not None:
             uttryck.append(okand.label(f"{v}__okand"))
     with engine.connect() as conn:
-        rader = conn.execute(
-            select(Matning.enhet, func.count().label("personer"), *uttryck)
-            .join(Person, Person.person_id == Matning.person_id)
-            .where(Matning.omgang_id == omgang_id)
-            .group_by(Matning.enhet)
-            .order_by(Matning.enhet)
-        ).mappings().all()
+        rader = (
+            conn.execute(
+                select(Matning.enhet, func.count().label("personer"), *uttryck)
+                .join(Person, Person.person_id == Matning.person_id)
+                .where(Matning.omgang_id == omgang_id)
+                .group_by(Matning.enhet)
+                .order_by(Matning.enhet)
+            )
+            .mappings()
+            .all()
+        )
     per_enhet = pd.DataFrame(rader)
     if per_enhet.empty:
         return pd.DataFrame(

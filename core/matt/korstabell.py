@@ -24,7 +24,7 @@ from sqlalchemy import Engine, distinct, func, select
 from sqlalchemy.orm import aliased
 
 from core import koder, skydd
-from core.matt.profil import ProfilFel, Urval, grupp, hamta_omgang, kodlista, rakna
+from core.matt.profil import ALLA, ProfilFel, Urval, grupp, hamta_omgang, kodlista, rakna
 from core.models import MatningVal
 from core.omfang import Omfang
 
@@ -99,7 +99,7 @@ def korstabell(
     omgang_id: str,
     radvariabel: str,
     kolumnvariabel: str,
-    urval: Urval = Urval(),
+    urval: Urval = ALLA,
     *,
     export: bool = False,
 ) -> Korstabell:

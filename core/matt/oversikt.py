@@ -235,7 +235,9 @@ def _andel(taljare: dict[str, int], namnare: dict[str, int], skyddad: bool) -> d
         kon = ("K", "M", koder.SAKNAS)
         dolda |= skydd.skydda_mangd({k: t[k] for k in kon})
         dolda |= skydd.skydda_mangd({k: komplement[k] for k in kon})
-        dolda |= {k for k in (*kon, "alla") if skydd.ar_litet(n[k]) or skydd.ar_litet(t[k]) or skydd.ar_litet(komplement[k])}
+        dolda |= {
+            k for k in (*kon, "alla") if skydd.ar_litet(n[k]) or skydd.ar_litet(t[k]) or skydd.ar_litet(komplement[k])
+        }
     ut = {}
     for k in GRUPPER:
         if k in dolda:
@@ -315,9 +317,7 @@ def oversikt(engine: Engine, omfang: Omfang, omgang_id: str | None = None) -> Ov
     for kod, etikett, typ, definition in MATT:
         v = nu[kod]
         f = da[kod]["alla"] if da else _Varde(None)
-        forandring = (
-            v["alla"].varde - f.varde if v["alla"].varde is not None and f.varde is not None else None
-        )
+        forandring = v["alla"].varde - f.varde if v["alla"].varde is not None and f.varde is not None else None
         rader.append(
             {
                 "matt": kod,
@@ -411,7 +411,9 @@ def sammanfatta(omgang: Omgang, fore: Omgang | None, tabell: pd.DataFrame) -> st
     if fore is not None:
         av = t.loc["avslut"]
         if av["skyddad"]:
-            meningar.append(f"Sedan förra mätningen ({text.manad_ar(fore.datum)}) har {text.farre_an()} ärenden avslutats.")
+            meningar.append(
+                f"Sedan förra mätningen ({text.manad_ar(fore.datum)}) har {text.farre_an()} ärenden avslutats."
+            )
         else:
             s = f"Sedan förra mätningen ({text.manad_ar(fore.datum)}) har {text.tal(av['varde'])} ärenden avslutats"
             aas = andel("andel_avslut_arbete_studier")

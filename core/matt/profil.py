@@ -56,6 +56,10 @@ class Urval:
     inskrivningstid: tuple[str, ...] = ()
 
 
+# The empty filter: every person of the round.
+ALLA = Urval()
+
+
 @dataclass(frozen=True)
 class OmgangInfo:
     omgang_id: str
@@ -246,7 +250,7 @@ def profil(
     engine: Engine,
     omfang: Omfang,
     omgang_id: str,
-    urval: Urval = Urval(),
+    urval: Urval = ALLA,
     variabler: list[str] | None = None,
     *,
     export: bool = False,
