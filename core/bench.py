@@ -53,9 +53,9 @@ def kor(url: str | None = None, upprepningar: int = 5, skriv=print) -> list[tupl
                 "Analysseminariet: korstabell",
                 lambda: korstabell.korstabell(eng, pol, "2019-09", "arbetshinder", "kon"),
             ),
-            ("Datakvalitet 2023-03", lambda: datakvalitet.datakvalitet(eng, "2023-03")),
+            ("Datakvalitet 2023-03", lambda: datakvalitet.datakvalitet(eng, ADMIN, "2023-03")),
             ("Lista över mätomgångar", lambda: oversikt.omgangar(eng, ADMIN)),
-            ("Export (xlsx)", lambda: exporter.xlsx_bytes(eng)),
+            ("Export (xlsx)", lambda: exporter.xlsx_bytes(eng, ADMIN)),
         ]
         ut = [("Import av hela demon", laddtid, laddtid)]
         for namn, f in fall:

@@ -94,9 +94,9 @@ def cmd_export(args) -> int:
     eng = _engine()
     sokvag = Path(args.sokvag)
     if sokvag.suffix.lower() == ".xlsx":
-        exporter.exportera_xlsx(eng, sokvag)
+        exporter.exportera_xlsx(eng, ADMIN, sokvag)
     elif sokvag.suffix == "":
-        exporter.exportera_csv(eng, sokvag)
+        exporter.exportera_csv(eng, ADMIN, sokvag)
     else:
         raise CliFel("Ange en fil som slutar på .xlsx, eller en mapp för CSV-filer.")
     audit.logga(eng, _operator(), "export", detalj={"fil": sokvag.name, "format": "utbytesformat"})

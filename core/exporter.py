@@ -20,6 +20,7 @@ from sqlalchemy import Engine, select
 
 from core import koder
 from core.models import DATATABELLER, MatningVal
+from core.omfang import BehorighetsFel, Omfang
 
 CSV_SEP = ";"
 CSV_RADSLUT = "\r\n"
@@ -75,12 +76,14 @@ def _flerval_ordning(variabel: str, kod: str) -> tuple[int, str]:
     return (ordning.index(kod), "") if kod in ordning else (len(ordning), kod)
 
 
-def exportera_rader(engine: Engine) -> dict[str, list[dict]]:
+def exportera_rader(engine: Engine, omfang: Omfang) -> dict[str, list[dict]]:
     """Every entity as rows of the exchange format.
 
     Parameters
     ----------
     engine : the database.
+    omfang : the caller's scope; the exchange format holds person-level rows of every unit,
+        so only processledning and admin may read it (``BehorighetsFel`` otherwise).
 
     Returns
     -------
@@ -91,6 +94,8 @@ def exportera_rader(engine: Engine) -> dict[str, list[dict]]:
         or None; a multi-valued column to a tuple of codes in code-list order (``()`` when
         blank).
     """
+    if not omfang.ser_alla_personer:
+        raise BehorighetsFel("Din roll får inte exportera uppgifter på personnivå.")
     ut: dict[str, list[dict]] = {}
     with engine.connect() as conn:
         val: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -148,14 +153,15 @@ def _arbetsbok(rader: Mapping[str, list[dict]]):
     return wb
 
 
-def xlsx_bytes(engine: Engine) -> bytes:
-    """The whole database as an exchange-format workbook (``.xlsx``), as bytes."""
+def xlsx_bytes(engine: Engine, omfang: Omfang) -> bytes:
+    """The whole database as an exchange-format workbook (``.xlsx``), as bytes (see
+    :func:`exportera_rader` for who may)."""
     buf = io.BytesIO()
-    _arbetsbok(exportera_rader(engine)).save(buf)
+    _arbetsbok(exportera_rader(engine, omfang)).save(buf)
     return buf.getvalue()
 
 
-def exportera_xlsx(engine: Engine, sokvag: str | Path) -> Path:
+def exportera_xlsx(engine: Engine, omfang: Omfang, sokvag: str | Path) -> Path:
     """Write the whole database as an exchange-format workbook to ``sokvag``.
 
     Returns
@@ -165,11 +171,11 @@ def exportera_xlsx(engine: Engine, sokvag: str | Path) -> Path:
     """
     sokvag = Path(sokvag)
     sokvag.parent.mkdir(parents=True, exist_ok=True)
-    sokvag.write_bytes(xlsx_bytes(engine))
+    sokvag.write_bytes(xlsx_bytes(engine, omfang))
     return sokvag
 
 
-def exportera_csv(engine: Engine, katalog: str | Path, encoding: str = "utf-8-sig") -> list[Path]:
+def exportera_csv(engine: Engine, omfang: Omfang, katalog: str | Path, encoding: str = "utf-8-sig") -> list[Path]:
     """Write the whole database as one exchange-format CSV file per entity into ``katalog``.
 
     UTF-8 with BOM by default, so Excel shows å, ä and ö and no text is lost; see
@@ -183,7 +189,7 @@ def exportera_csv(engine: Engine, katalog: str | Path, encoding: str = "utf-8-si
     katalog = Path(katalog)
     katalog.mkdir(parents=True, exist_ok=True)
     filer = []
-    for entitet, rader in exportera_rader(engine).items():
+    for entitet, rader in exportera_rader(engine, omfang).items():
         fil = katalog / f"{entitet}.csv"
         fil.write_bytes(csv_bytes(entitet, rader, encoding=encoding))
         filer.append(fil)

@@ -519,13 +519,13 @@ def omgangstabell(omgangar: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def exportfil(anvandare: str | None):
+def exportfil(omfang: Omfang, anvandare: str | None):
     """A callable for ``st.download_button`` that writes the exchange-format workbook when
     the user clicks, and logs the export in the audit log then."""
     url = config.databas_url()
 
     def skapa() -> bytes:
-        data = exporter.xlsx_bytes(db.get_engine(url))
+        data = exporter.xlsx_bytes(db.get_engine(url), omfang)
         audit.logga(db.get_engine(url), anvandare, "export", detalj={"format": "utbytesformat", "fil": exportnamn()})
         return data
 

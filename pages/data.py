@@ -67,7 +67,7 @@ st.write(
 )
 st.download_button(
     "Ladda ner arbetsbok (.xlsx)",
-    data=ui.exportfil(anvandare),
+    data=ui.exportfil(omfang, anvandare),
     file_name=ui.exportnamn(),
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="data_export",

@@ -6,6 +6,7 @@ import sys
 
 from core import db
 from core.exporter import exportera_rader
+from core.omfang import ADMIN
 from tests import fixtur
 
 
@@ -16,7 +17,7 @@ def _cli(url, *args):
 
 def test_backup_och_restore(engine, db_url, tmp_path):
     fixtur.ladda(engine)
-    fore = exportera_rader(engine)
+    fore = exportera_rader(engine, ADMIN)
     kopia = tmp_path / "vagen.backup"
     r = _cli(db_url, "backup", str(kopia))
     assert r.returncode == 0, r.stderr
@@ -29,12 +30,12 @@ def test_backup_och_restore(engine, db_url, tmp_path):
     with engine.begin() as c:
         c.execute(delete(MatningVal))
         c.execute(delete(Matning))
-    assert exportera_rader(engine) != fore
+    assert exportera_rader(engine, ADMIN) != fore
     engine.dispose()
     r = _cli(db_url, "restore", str(kopia))
     assert r.returncode == 0, r.stderr
     db.dispose_engines()
-    assert exportera_rader(db.get_engine(db_url)) == fore
+    assert exportera_rader(db.get_engine(db_url), ADMIN) == fore
 
 
 def test_restore_fel(db_url, engine, tmp_path):

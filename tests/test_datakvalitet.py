@@ -5,6 +5,7 @@ import math
 import pytest
 
 from core.matt.datakvalitet import datakvalitet
+from core.omfang import ADMIN, BehorighetsFel, Omfang
 from tests import fixtur
 
 
@@ -19,7 +20,7 @@ def rad(df, enhet, variabel):
 
 
 def test_okant_och_saknas(eng):
-    df = datakvalitet(eng, "2019-09")
+    df = datakvalitet(eng, ADMIN, "2019-09")
     # kon blank: P12 -> 1 of 12; the same person (P12) is in eai, so eai has 1 of 4
     assert rad(df, "alla", "kon")["saknas"] == 1 and rad(df, "eai", "kon")["saknas"] == 1
     assert rad(df, "eb", "kon")["saknas"] == 0
@@ -41,4 +42,10 @@ def test_okant_och_saknas(eng):
 
 
 def test_tom_omgang(eng):
-    assert datakvalitet(eng, "1999-01").empty
+    assert datakvalitet(eng, ADMIN, "1999-01").empty
+
+
+@pytest.mark.parametrize("roll, enhet", [("politiker", None), ("medarbetare", "eb")])
+def test_bara_for_data_sidans_roller(eng, roll, enhet):
+    with pytest.raises(BehorighetsFel):
+        datakvalitet(eng, Omfang(roll, enhet), "2019-09")

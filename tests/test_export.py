@@ -19,6 +19,7 @@ from core.exporter import (
 )
 from core.importer import importera
 from core.models import Base
+from core.omfang import ADMIN
 
 D = dt.date
 
@@ -137,7 +138,7 @@ def tom_databas(engine) -> None:
     """Make ``engine`` an empty database again (schema and default units only)."""
     Base.metadata.drop_all(engine)
     db.skapa_schema(engine)
-    assert exportera_rader(engine)["person"] == []
+    assert exportera_rader(engine, ADMIN)["person"] == []
 
 
 @pytest.fixture
@@ -147,7 +148,7 @@ def full(engine):
 
 
 def test_exportera_rader_form_och_ordning(full):
-    rader = exportera_rader(full)
+    rader = exportera_rader(full, ADMIN)
     assert list(rader) == list(koder.ENTITETER)
     for entitet, lista in rader.items():
         assert all(list(r) == koder.KOLUMNER[entitet] for r in lista)
@@ -175,7 +176,7 @@ def test_exportera_rader_form_och_ordning(full):
 
 
 def test_arbetsbok_har_textceller_aldrig_formler(full):
-    wb = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(full)))
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(full, ADMIN)))
     assert wb.sheetnames == list(koder.ENTITETER)
     for ws in wb.worksheets:
         assert [c.value for c in ws[1]] == koder.KOLUMNER[ws.title]
@@ -198,35 +199,35 @@ def test_arbetsbok_har_textceller_aldrig_formler(full):
 
 
 def test_rundresa_xlsx(full, tmp_path):
-    fore = exportera_rader(full)
-    sokvag = exportera_xlsx(full, tmp_path / "ut" / "export.xlsx")
+    fore = exportera_rader(full, ADMIN)
+    sokvag = exportera_xlsx(full, ADMIN, tmp_path / "ut" / "export.xlsx")
     tom_databas(full)
     r = importera(full, sokvag)
     assert r.ok, r.felrapport()
-    assert exportera_rader(full) == fore
+    assert exportera_rader(full, ADMIN) == fore
     # Exporting again gives the same rows, and importing them once more changes nothing.
-    r = importera(full, [("igen.xlsx", xlsx_bytes(full))])
+    r = importera(full, [("igen.xlsx", xlsx_bytes(full, ADMIN))])
     assert r.ok and all(a.insatta == a.uppdaterade == 0 for a in r.antal.values())
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252"])
 def test_rundresa_csv(full, tmp_path, encoding):
-    fore = exportera_rader(full)
-    filer = exportera_csv(full, tmp_path / "ut", encoding=encoding)
+    fore = exportera_rader(full, ADMIN)
+    filer = exportera_csv(full, ADMIN, tmp_path / "ut", encoding=encoding)
     assert [f.name for f in filer] == [f"{e}.csv" for e in koder.ENTITETER]
     tom_databas(full)
     r = importera(full, tmp_path / "ut")
     assert r.ok, r.felrapport()
-    assert exportera_rader(full) == fore
+    assert exportera_rader(full, ADMIN) == fore
 
 
 def test_tom_databas_exporteras_och_importeras(engine):
-    wb = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(engine)))
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(engine, ADMIN)))
     assert wb["person"].max_row == 1  # header only
-    fore = exportera_rader(engine)
-    r = importera(engine, [("tom.xlsx", xlsx_bytes(engine))])
+    fore = exportera_rader(engine, ADMIN)
+    r = importera(engine, [("tom.xlsx", xlsx_bytes(engine, ADMIN))])
     assert r.ok and r.antal["enhet"].oforandrade == len(koder.STANDARDENHETER)
-    assert exportera_rader(engine) == fore
+    assert exportera_rader(engine, ADMIN) == fore
 
 
 @pytest.mark.parametrize(
@@ -262,9 +263,9 @@ def test_demodata_rundresa_xlsx(sqlite_engine):
 
     eng = sqlite_engine
     assert demo.ladda(eng).ok
-    fore = exportera_rader(eng)
-    bok = xlsx_bytes(eng)
+    fore = exportera_rader(eng, ADMIN)
+    bok = xlsx_bytes(eng, ADMIN)
     tom_databas(eng)
     r = importera(eng, [("demo.xlsx", bok)])
     assert r.ok, r.felrapport()
-    assert exportera_rader(eng) == fore
+    assert exportera_rader(eng, ADMIN) == fore

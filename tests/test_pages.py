@@ -27,7 +27,7 @@ from streamlit.testing.v1 import AppTest
 
 from core import auth, db, demo, ui
 from core.models import Anvandare, Enhet, Granskningslogg
-from core.omfang import ROLLER, SIDOR_PER_ROLL
+from core.omfang import ROLLER, SIDOR_PER_ROLL, Omfang
 
 ROT = __import__("pathlib").Path(__file__).resolve().parent.parent
 APP = str(ROT / "app.py")
@@ -391,7 +391,7 @@ def test_data_omgangar_och_export(databas):
 
 def test_exportfil_skapas_vid_klick_och_loggas(databas):
     url, _ = databas
-    skapa = ui.exportfil("processledning")
+    skapa = ui.exportfil(Omfang("processledning"), "processledning")
     assert ("processledning", "export", True) not in _logg(url)  # nothing before the click
     data = skapa()
     bok = openpyxl.load_workbook(io.BytesIO(data), read_only=True)

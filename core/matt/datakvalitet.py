@@ -21,6 +21,7 @@ from sqlalchemy import Engine, case, func, select
 
 from core import koder
 from core.models import Matning, MatningVal, Person
+from core.omfang import Omfang
 
 OKAND_KOD: dict[str, str] = {
     v: ("oklart" if v == "missbruk" else "ej_klarlagt" if v == "arbetshinder" else "okand")
@@ -46,8 +47,10 @@ def _etikett(v: str) -> str:
     return koder.VARIABLER[v].etikett
 
 
-def datakvalitet(engine: Engine, omgang_id: str) -> pd.DataFrame:
+def datakvalitet(engine: Engine, omfang: Omfang, omgang_id: str) -> pd.DataFrame:
     """Unknown and missing answers per variable and unit for one round.
+
+    Only for the roles of the Data page (admin, processledning): ``BehorighetsFel`` otherwise.
 
     Returns
     -------
@@ -55,6 +58,8 @@ def datakvalitet(engine: Engine, omgang_id: str) -> pd.DataFrame:
     ``etikett``, ``personer``, ``okand`` (count), ``saknas`` (count), ``andel_okand``,
     ``andel_saknas`` (fractions 0–1; NaN for ``okand`` where the variable has no unknown code).
     """
+
+    omfang.kontrollera_sida("data")
 
     def summa(villkor):
         return func.sum(case((villkor, 1), else_=0))
