@@ -71,3 +71,22 @@ def test_dataversion_byts(engine):
 def test_sqlite_foreign_keys_pa(sqlite_engine):
     with sqlite_engine.connect() as c:
         assert c.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+@pytest.mark.parametrize("antal", [3, 1200])
+def test_bulk_insert_i_transaktionen(engine, antal):
+    # 1200 rows go through COPY on PostgreSQL, 3 through executemany; both roll back together.
+    from sqlalchemy import func
+
+    from core.models import Utbetalning
+
+    rader = [{"hushall_id": f"H{i}", "manad": "2019-01", "belopp_kr": i} for i in range(antal)]
+    with pytest.raises(RuntimeError), engine.begin() as c:
+        db.bulk_insert(c, Utbetalning.__table__, rader)
+        raise RuntimeError("avbryt")
+    with engine.begin() as c:
+        assert c.execute(select(func.count()).select_from(Utbetalning)).scalar_one() == 0
+        db.bulk_insert(c, Utbetalning.__table__, rader)
+    with engine.connect() as c:
+        assert c.execute(select(func.count()).select_from(Utbetalning)).scalar_one() == antal
+        assert c.execute(select(func.sum(Utbetalning.belopp_kr))).scalar_one() == sum(range(antal))
