@@ -114,6 +114,8 @@ def test_filter_enhet_och_liten_grupp(eng):
     # af: P02 by an episode that ended 2018-12-01 (within 12 months) -> 1 person
     p = profil(eng, OSKYDDAD, "2019-09", Urval(enhet=("af",)), variabler=["kon"])
     assert p.n == 1
+    # the rest of the process against eai: 12 - 5
+    assert profil(eng, OSKYDDAD, "2019-09", Urval(ej_enhet=("eai",)), variabler=["kon"]).n == 7
     # reu: P03's episode ended 2018-01-01, more than 12 months before -> nobody
     p = profil(eng, OSKYDDAD, "2019-09", Urval(enhet=("reu",)), variabler=["kon"])
     assert p.n == 0

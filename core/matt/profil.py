@@ -26,7 +26,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy import Engine, and_, case, distinct, func, literal, select
+from sqlalchemy import Engine, and_, case, distinct, func, literal, or_, select
 from sqlalchemy.sql import Select
 
 from core import db, koder, skydd
@@ -45,11 +45,14 @@ class Urval:
     Attributes
     ----------
     enhet : unit codes; a person is kept when they belong to one of them in the round.
+    ej_enhet : unit codes; a person is kept when they belong to none of them ("the rest of
+        the process" when one unit is compared with the others).
     kon : ``K``, ``M`` or ``saknas``.
     aldersgrupp, fodelseregion, inskrivningstid : codes of those variables (``saknas`` for blank).
     """
 
     enhet: tuple[str, ...] = ()
+    ej_enhet: tuple[str, ...] = ()
     kon: tuple[str, ...] = ()
     aldersgrupp: tuple[str, ...] = ()
     fodelseregion: tuple[str, ...] = ()
@@ -124,8 +127,6 @@ def _kod_villkor(uttryck, koder_: tuple[str, ...]):
         delar.append(uttryck.in_(vanliga))
     if koder.SAKNAS in koder_:
         delar.append(uttryck.is_(None))
-    from sqlalchemy import or_
-
     return or_(*delar)
 
 
@@ -138,9 +139,9 @@ def grupp(omgang: OmgangInfo, urval: Urval) -> Select:
     d = omgang.datum
     villkor = [Matning.omgang_id == omgang.omgang_id]
     if urval.enhet:
-        from sqlalchemy import or_
-
         villkor.append(or_(*[hor_till_enhet(e, omgang.omgang_id, d, Matning.person_id) for e in urval.enhet]))
+    if urval.ej_enhet:
+        villkor.append(~or_(*[hor_till_enhet(e, omgang.omgang_id, d, Matning.person_id) for e in urval.ej_enhet]))
     if urval.kon:
         villkor.append(_kod_villkor(Person.kon, urval.kon))
     if urval.fodelseregion:
@@ -273,7 +274,7 @@ def profil(
     suppressed), ``andel`` is a fraction 0–1 (NaN where suppressed).
     """
     omgang = hamta_omgang(engine, omgang_id)
-    for e in urval.enhet:
+    for e in (*urval.enhet, *urval.ej_enhet):
         _kontrollera_enhet(engine, e)
     variabler = list(variabler or koder.VARIABLER)
     okanda = [v for v in variabler if v not in koder.VARIABLER]
