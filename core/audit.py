@@ -49,3 +49,55 @@ def logga(
     else:
         with mal.begin() as conn:
             conn.execute(insert(Granskningslogg), rad)
+
+
+def lista(
+    engine: Engine,
+    omfang,
+    *,
+    anvandare: str | None = None,
+    handelser: tuple[str, ...] = (),
+    fran: dt.date | None = None,
+    till: dt.date | None = None,
+    bara_misslyckade: bool = False,
+    grans: int = 2000,
+):
+    """The audit log, newest first, for the audit page (admin and processledning only).
+
+    Parameters
+    ----------
+    omfang : the caller's scope; other roles get ``BehorighetsFel``.
+    anvandare : only this user's events; handelser : only these events (codes of HANDELSER);
+    fran, till : dates, both inclusive; bara_misslyckade : only failed events;
+    grans : at most this many rows (the newest).
+
+    Returns
+    -------
+    pandas.DataFrame with ``tid, anvandare, handelse, handelse_text, lyckad, detalj``.
+    """
+    import pandas as pd
+    from sqlalchemy import select
+
+    if omfang.roll not in ("admin", "processledning"):
+        from core.omfang import BehorighetsFel
+
+        raise BehorighetsFel("Din roll får inte läsa granskningsloggen.")
+    q = select(
+        Granskningslogg.tid, Granskningslogg.anvandare, Granskningslogg.handelse, Granskningslogg.lyckad, Granskningslogg.detalj
+    )
+    if anvandare:
+        q = q.where(Granskningslogg.anvandare == anvandare)
+    if handelser:
+        q = q.where(Granskningslogg.handelse.in_(handelser))
+    if fran:
+        q = q.where(Granskningslogg.tid >= dt.datetime.combine(fran, dt.time.min))
+    if till:
+        q = q.where(Granskningslogg.tid < dt.datetime.combine(till + dt.timedelta(days=1), dt.time.min))
+    if bara_misslyckade:
+        q = q.where(Granskningslogg.lyckad.is_(False))
+    q = q.order_by(Granskningslogg.tid.desc(), Granskningslogg.id.desc()).limit(grans)
+    with engine.connect() as conn:
+        rader = conn.execute(q).all()
+    df = pd.DataFrame(rader, columns=["tid", "anvandare", "handelse", "lyckad", "detalj"])
+    df.insert(3, "handelse_text", [HANDELSER.get(h, h) for h in df["handelse"]])
+    return df

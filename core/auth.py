@@ -15,18 +15,22 @@ can print them again.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 import secrets
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TextIO
 
 import bcrypt
-from sqlalchemy import Engine, select
+import pandas as pd
+from sqlalchemy import Engine, select, update
 from sqlalchemy.engine import make_url
 
-from core import config, db, koder
-from core.models import Anvandare, Enhet
+from core import audit, config, db, koder
+from core.models import Aktivitet, Anvandare, Enhet, Inloggningsspar
 from core.omfang import ROLLER, BehorighetsFel, Omfang
 
 MIN_LANGD = 12
@@ -380,3 +384,291 @@ def skriv_demoanvandare(
 
 def _nu() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+# --- login with lockout (our layer around streamlit-authenticator) --------------------------
+
+# produkt.md: 5 failed attempts lock the user for 15 minutes; 60 idle minutes log out.
+MAX_FORSOK = 5
+LAS_MINUTER = 15
+INAKTIV_MINUTER = 60
+# The login cookie lasts 8 hours (produkt.md).
+COOKIE_TIMMAR = 8
+# A cookie key shorter than this is refused outside demo mode.
+MIN_NYCKEL_LANGD = 32
+
+
+@dataclass(frozen=True)
+class Inloggningsutfall:
+    """The outcome of one login attempt.
+
+    ``ok`` — user name and password matched an active user and the name was not locked.
+    ``last`` — the name is locked (until ``last_till``); the password was not even checked.
+    The same outcome is given for unknown and known names, so the answer never reveals
+    which names exist.
+    """
+
+    ok: bool
+    last: bool = False
+    last_till: dt.datetime | None = None
+
+
+def _nyckel(anvandarnamn: str) -> str:
+    namn = (anvandarnamn or "").strip().lower()
+    return hashlib.sha256(namn.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _atrapp_hash() -> bytes:
+    """A hash to check unknown names against, so they take as long as known ones."""
+    return bcrypt.hashpw(secrets.token_bytes(16), bcrypt.gensalt())
+
+
+def logga_in(engine: Engine, anvandarnamn: str, losenord: str, *, nu: dt.datetime | None = None) -> Inloggningsutfall:
+    """Check one login attempt, count it, lock after repeated failures, and audit it.
+
+    Parameters
+    ----------
+    anvandarnamn, losenord : what was typed (the name is compared stripped, lower-case).
+    nu : the time (tests); default now (UTC).
+
+    Returns
+    -------
+    :class:`Inloggningsutfall`
+
+    Notes
+    -----
+    Failed attempts are counted per entered name in the database (``inloggningsspar``,
+    keyed by a hash of the name), unknown names included, so every app instance shares the
+    count. The fifth failure in a row locks the name for 15 minutes; while locked, no
+    password is checked and the attempt is refused (and logged). A success resets the
+    count. Every attempt is written to the audit log: known names by name, unknown ones as
+    such, never what was typed as a password.
+    """
+    nu = nu or _nu()
+    namn = (anvandarnamn or "").strip().lower()
+    nyckel = _nyckel(namn)
+    with engine.begin() as conn:
+        db.upsert(conn, Inloggningsspar.__table__, [{"nyckel": nyckel, "misslyckade": 0}], ["nyckel"], ersatt=False)
+        spar = conn.execute(
+            select(Inloggningsspar.misslyckade, Inloggningsspar.last_till)
+            .where(Inloggningsspar.nyckel == nyckel)
+            .with_for_update()
+        ).one()
+        anv = conn.execute(
+            select(Anvandare.losenord_hash).where(Anvandare.anvandarnamn == namn, Anvandare.aktiv.is_(True))
+        ).first()
+        vem = namn if anv is not None else None
+        detalj = None if anv is not None else {"okant_anvandarnamn": True}
+        if spar.last_till is not None and spar.last_till > nu:
+            audit.logga(conn, vem, "inloggning_misslyckad", lyckad=False, detalj={**(detalj or {}), "orsak": "last"})
+            return Inloggningsutfall(False, True, spar.last_till)
+        if anv is not None:
+            ok = kontrollera_losenord(losenord or "", anv.losenord_hash)
+        else:
+            bcrypt.checkpw((losenord or "x").encode("utf-8")[:MAX_BYTES], _atrapp_hash())
+            ok = False
+        if ok:
+            conn.execute(
+                update(Inloggningsspar)
+                .where(Inloggningsspar.nyckel == nyckel)
+                .values(misslyckade=0, last_till=None, senaste=nu)
+            )
+            db.upsert(conn, Aktivitet.__table__, [{"anvandarnamn": namn, "senast": nu}], ["anvandarnamn"])
+            audit.logga(conn, namn, "inloggning")
+            return Inloggningsutfall(True)
+        misslyckade = spar.misslyckade + 1
+        last_till = nu + dt.timedelta(minutes=LAS_MINUTER) if misslyckade >= MAX_FORSOK else None
+        conn.execute(
+            update(Inloggningsspar)
+            .where(Inloggningsspar.nyckel == nyckel)
+            # After a lock the count starts again: the next five failures lock again.
+            .values(misslyckade=0 if last_till else misslyckade, last_till=last_till, senaste=nu)
+        )
+        audit.logga(
+            conn,
+            vem,
+            "inloggning_misslyckad",
+            lyckad=False,
+            detalj={**(detalj or {}), "orsak": "fel_losenord", **({"last_minuter": LAS_MINUTER} if last_till else {})},
+        )
+        return Inloggningsutfall(False, last_till is not None, last_till)
+
+
+def last_till(engine: Engine, anvandarnamn: str, *, nu: dt.datetime | None = None) -> dt.datetime | None:
+    """Until when ``anvandarnamn`` is locked, or None when it is not locked."""
+    nu = nu or _nu()
+    with engine.connect() as conn:
+        t = conn.execute(
+            select(Inloggningsspar.last_till).where(Inloggningsspar.nyckel == _nyckel(anvandarnamn))
+        ).scalar_one_or_none()
+    return t if t is not None and t > nu else None
+
+
+# --- idle sessions ----------------------------------------------------------------------------
+
+
+def registrera_aktivitet(engine: Engine, anvandarnamn: str, *, nu: dt.datetime | None = None) -> None:
+    """Note that the user did something now (shared by every app instance)."""
+    with engine.begin() as conn:
+        db.upsert(conn, Aktivitet.__table__, [{"anvandarnamn": anvandarnamn, "senast": nu or _nu()}], ["anvandarnamn"])
+
+
+def senast_aktiv(engine: Engine, anvandarnamn: str) -> dt.datetime | None:
+    """When the user last did something in any session, or None."""
+    with engine.connect() as conn:
+        return conn.execute(
+            select(Aktivitet.senast).where(Aktivitet.anvandarnamn == anvandarnamn)
+        ).scalar_one_or_none()
+
+
+def ar_inaktiv(senast: dt.datetime | None, *, nu: dt.datetime | None = None) -> bool:
+    """True when 60 minutes or more have passed since ``senast`` (or it is unknown)."""
+    if senast is None:
+        return True
+    return (nu or _nu()) - senast >= dt.timedelta(minutes=INAKTIV_MINUTER)
+
+
+# --- the cookie key -------------------------------------------------------------------------
+
+
+def cookie_nyckel_fel(nyckel: str, demolage: bool) -> str | None:
+    """Why the app must not start with this cookie key, or None when it may.
+
+    Outside demo mode the example key of ``secrets.example.toml`` (anyone can read it and
+    forge a login cookie) and keys shorter than 32 characters are refused. In demo mode
+    (fictitious data only) the example key is accepted.
+    """
+    if demolage:
+        return None
+    if nyckel == config.EXEMPEL_COOKIE_NYCKEL:
+        return (
+            "Appen startar inte: inloggningskakans nyckel är exempelnyckeln. Sätt en egen lång, "
+            "slumpad nyckel i .streamlit/secrets.toml ([auth] cookie_key) eller i VAGEN_COOKIE_KEY."
+        )
+    if len(nyckel) < MIN_NYCKEL_LANGD:
+        return f"Appen startar inte: inloggningskakans nyckel måste ha minst {MIN_NYCKEL_LANGD} tecken."
+    return None
+
+
+# --- user administration (admin only, audited) --------------------------------------------
+
+
+def _kraver_admin(omfang: Omfang) -> None:
+    if omfang.roll != "admin":
+        raise BehorighetsFel("Bara administratörer får hantera användare.")
+
+
+def lista_anvandare(engine: Engine, omfang: Omfang, *, nu: dt.datetime | None = None) -> pd.DataFrame:
+    """Every user for the administration page (admin only); never a password hash.
+
+    Returns
+    -------
+    Frame with ``anvandarnamn, namn, roll, enhet, aktiv, skapad, last_till`` (None when the
+    user is not locked), sorted by user name.
+    """
+    _kraver_admin(omfang)
+    nu = nu or _nu()
+    with engine.connect() as conn:
+        rader = conn.execute(
+            select(
+                Anvandare.anvandarnamn, Anvandare.namn, Anvandare.roll, Anvandare.enhet, Anvandare.aktiv, Anvandare.skapad
+            ).order_by(Anvandare.anvandarnamn)
+        ).all()
+        lasta = dict(
+            conn.execute(
+                select(Inloggningsspar.nyckel, Inloggningsspar.last_till).where(Inloggningsspar.last_till > nu)
+            ).all()
+        )
+    df = pd.DataFrame(rader, columns=["anvandarnamn", "namn", "roll", "enhet", "aktiv", "skapad"])
+    df["last_till"] = [lasta.get(_nyckel(n)) for n in df["anvandarnamn"]]
+    return df
+
+
+def skapa_anvandare_som_admin(
+    engine: Engine, omfang: Omfang, utforare: str | None, anvandarnamn: str, namn: str, roll: str, enhet: str | None, losenord: str
+) -> str:
+    """:func:`skapa_anvandare` for the administration page: admin only, audited."""
+    _kraver_admin(omfang)
+    skapad = skapa_anvandare(engine, anvandarnamn, namn, roll, enhet, losenord)
+    audit.logga(engine, utforare, "anvandare", detalj={"atgard": "skapad", "anvandare": skapad, "roll": roll, "enhet": enhet})
+    return skapad
+
+
+def andra_anvandare(
+    engine: Engine,
+    omfang: Omfang,
+    utforare: str | None,
+    anvandarnamn: str,
+    *,
+    namn: str | None = None,
+    roll: str | None = None,
+    enhet: str | None = None,
+    aktiv: bool | None = None,
+) -> None:
+    """Change a user's name, role and unit, or (de)activate them (admin only, audited).
+
+    ``roll`` and ``enhet`` are checked together (a medarbetare needs a unit, others none).
+    An admin cannot deactivate or demote themself, so the last way in is never lost by
+    mistake.
+    """
+    _kraver_admin(omfang)
+    with engine.connect() as conn:
+        rad = conn.execute(select(Anvandare.roll, Anvandare.enhet).where(Anvandare.anvandarnamn == anvandarnamn)).first()
+    if rad is None:
+        raise ValueError(f"Användaren {anvandarnamn} finns inte.")
+    ny_roll = roll if roll is not None else rad.roll
+    ny_enhet = (enhet or None) if roll is not None or enhet is not None else rad.enhet
+    if ny_roll != "medarbetare":
+        ny_enhet = None
+    _kontrollera_roll_enhet(engine, ny_roll, ny_enhet)
+    if anvandarnamn == utforare and (aktiv is False or ny_roll != "admin"):
+        raise ValueError("Du kan inte inaktivera eller byta roll på dig själv.")
+    varden: dict = {"roll": ny_roll, "enhet": ny_enhet}
+    if namn is not None:
+        if not namn.strip():
+            raise ValueError("Ange användarens namn.")
+        varden["namn"] = namn.strip()
+    if aktiv is not None:
+        varden["aktiv"] = aktiv
+    with engine.begin() as conn:
+        conn.execute(update(Anvandare).where(Anvandare.anvandarnamn == anvandarnamn).values(**varden))
+        audit.logga(conn, utforare, "anvandare", detalj={"atgard": "andrad", "anvandare": anvandarnamn, **varden})
+
+
+def aterstall_losenord(
+    engine: Engine, omfang: Omfang, utforare: str | None, anvandarnamn: str, nytt: str | None = None
+) -> str:
+    """Give a user a new password (admin only, audited) and lift a lock; returns it.
+
+    ``nytt`` None generates a random one (:func:`slumpa_losenord`) to hand over; only its
+    bcrypt hash is stored.
+    """
+    _kraver_admin(omfang)
+    losenord = nytt or slumpa_losenord()
+    losenord_hash = hash_losenord(losenord)
+    with engine.begin() as conn:
+        n = conn.execute(
+            update(Anvandare).where(Anvandare.anvandarnamn == anvandarnamn).values(losenord_hash=losenord_hash)
+        ).rowcount
+        if n == 0:
+            raise ValueError(f"Användaren {anvandarnamn} finns inte.")
+        conn.execute(
+            update(Inloggningsspar)
+            .where(Inloggningsspar.nyckel == _nyckel(anvandarnamn))
+            .values(misslyckade=0, last_till=None)
+        )
+        audit.logga(conn, utforare, "anvandare", detalj={"atgard": "nytt_losenord", "anvandare": anvandarnamn})
+    return losenord
+
+
+def las_upp(engine: Engine, omfang: Omfang, utforare: str | None, anvandarnamn: str) -> None:
+    """Lift a user's lock before the 15 minutes have passed (admin only, audited)."""
+    _kraver_admin(omfang)
+    with engine.begin() as conn:
+        conn.execute(
+            update(Inloggningsspar)
+            .where(Inloggningsspar.nyckel == _nyckel(anvandarnamn))
+            .values(misslyckade=0, last_till=None)
+        )
+        audit.logga(conn, utforare, "anvandare", detalj={"atgard": "upplast", "anvandare": anvandarnamn})

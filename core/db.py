@@ -178,8 +178,9 @@ def lika_skiftlage(kolumn, varde: str) -> ColumnElement[bool]:
     return func.lower(kolumn) == varde.lower()
 
 
-def upsert(conn: Connection, tabell, rader: Sequence[dict], nycklar: Sequence[str]) -> None:
-    """Insert ``rader`` into ``tabell``, replacing every non-key column where the key exists."""
+def upsert(conn: Connection, tabell, rader: Sequence[dict], nycklar: Sequence[str], *, ersatt: bool = True) -> None:
+    """Insert ``rader`` into ``tabell``; where the key exists, replace every non-key column
+    (``ersatt=False``: keep the stored row as it is)."""
     if not rader:
         return
     dialekt = conn.dialect.name
@@ -191,7 +192,7 @@ def upsert(conn: Connection, tabell, rader: Sequence[dict], nycklar: Sequence[st
         raise NotImplementedError(dialekt)
     stmt = dialekt_insert(tabell)
     ovriga = [c.name for c in tabell.columns if c.name not in nycklar]
-    if ovriga:
+    if ovriga and ersatt:
         stmt = stmt.on_conflict_do_update(index_elements=list(nycklar), set_={c: stmt.excluded[c] for c in ovriga})
     else:
         stmt = stmt.on_conflict_do_nothing(index_elements=list(nycklar))

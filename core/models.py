@@ -173,13 +173,26 @@ class Anvandare(Base):
 
 
 class Inloggningsspar(Base):
-    """Failed-login counter per entered user name (known or not), for the lockout."""
+    """Failed-login counter per entered user name (known or not), for the lockout.
+
+    The key is the SHA-256 of the normalised name, so a password typed into the user-name
+    field is never stored, and unknown names are counted exactly like known ones.
+    """
 
     __tablename__ = "inloggningsspar"
-    anvandarnamn: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nyckel: Mapped[str] = mapped_column(String(64), primary_key=True)
     misslyckade: Mapped[int] = mapped_column(Integer, default=0)
     senaste: Mapped[dt.datetime | None] = mapped_column(DateTime)
     last_till: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Aktivitet(Base):
+    """When each user last did something in the app: 60 idle minutes log the user out, also
+    when they come back with a still valid login cookie in a new browser session."""
+
+    __tablename__ = "aktivitet"
+    anvandarnamn: Mapped[str] = mapped_column(String(64), primary_key=True)
+    senast: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class Granskningslogg(Base):

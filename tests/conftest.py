@@ -148,3 +148,17 @@ def sqlite_engine(tmp_path):
     yield eng
     eng.dispose()
     db._ENGINES.pop(url, None)
+
+
+@pytest.fixture
+def snabb_bcrypt(monkeypatch):
+    """bcrypt's cost 4 instead of 12: the same algorithm, a fraction of the time."""
+    import bcrypt
+
+    gensalt = bcrypt.gensalt
+    monkeypatch.setattr(bcrypt, "gensalt", lambda rounds=4, prefix=b"2b": gensalt(4, prefix))
+    from core import auth
+
+    auth._atrapp_hash.cache_clear()
+    yield
+    auth._atrapp_hash.cache_clear()
