@@ -9,6 +9,7 @@ from core import ui
 from core.omfang import SIDOR_PER_ROLL
 
 st.set_page_config(page_title="Vägen", page_icon="🧭", layout="wide")
+ui.kontrollera_cookie_nyckel()  # outside demo mode, never with the example key
 
 # Every page the app has; a role gets only those SIDOR_PER_ROLL lists for it.
 SIDOR = {

@@ -28,8 +28,17 @@ from core.models import Enhet
 from core.omfang import BehorighetsFel, Omfang
 
 COOKIE_NAMN = "vagen_inloggning"
-COOKIE_TIMMAR = 8
+COOKIE_TIMMAR = auth.COOKIE_TIMMAR
 FEL_INLOGGNING = "Fel användarnamn eller lösenord."
+# Shown for a locked name whether it exists or not (core.auth counts unknown names alike).
+FEL_LAST = (
+    f"För många misslyckade inloggningsförsök. Vänta {auth.LAS_MINUTER} minuter och försök igen, "
+    "eller be en administratör låsa upp kontot."
+)
+_INLOGGNING_LAST = "vagen_inloggning_last"
+_SENAST_AKTIV = "vagen_senast_aktiv"
+_AKTIVITET_SKRIVEN = "vagen_aktivitet_skriven"
+_UTLOGGAD_MEDDELANDE = "vagen_utloggad_meddelande"
 
 # Cache lifetimes in seconds. Query results are also keyed by the data version, so the
 # ttl only bounds memory; users and roles are re-read often so that a deactivated user or
@@ -106,14 +115,67 @@ def _credentials(url: str) -> dict:
     return auth.credentials(_engine(url))
 
 
-def _logga_inloggning(info: dict) -> None:
-    audit.logga(engine(), info.get("username"), "inloggning")
-
-
 def _begar_utloggning() -> None:
     # A button callback runs before the script, so the next run logs out before it draws
     # anything and then shows the login page with a clean sidebar.
     st.session_state[_UTLOGGNING_BEGARD] = True
+
+
+def _lagg_in_sparr(autent: stauth.Authenticate) -> None:
+    """Put our lockout layer (core.auth.logga_in) where the authenticator checks a password.
+
+    The authenticator's own ``max_login_attempts`` counts per process and only for known
+    names; ours counts in the database, for every entered name, across app instances, and
+    audits every attempt. The outcome is kept for the login page's message.
+    """
+    modell = autent.authentication_controller.authentication_model
+    url = config.databas_url()
+
+    def kontrollera(anvandarnamn: str, losenord: str) -> bool:
+        utfall = auth.logga_in(_engine(url), anvandarnamn, losenord)
+        st.session_state[_INLOGGNING_LAST] = utfall.last
+        return utfall.ok and anvandarnamn in modell.credentials["usernames"]
+
+    modell.check_credentials = kontrollera
+
+
+def _logga_ut(autent: stauth.Authenticate, meddelande: str | None = None) -> None:
+    autent.logout(location="unrendered")  # clears the session and deletes the cookie
+    st.session_state.pop(_SENAST_AKTIV, None)
+    if meddelande:
+        st.session_state[_UTLOGGAD_MEDDELANDE] = meddelande
+
+
+def _kontrollera_inaktivitet(autent: stauth.Authenticate) -> None:
+    """Log out after 60 idle minutes, also for a new browser session with a valid cookie.
+
+    The session remembers its last click; a session that starts from the login cookie asks
+    the database when the user last did anything in any session (``core.auth``), so closing
+    the tab and coming back later does not get round the limit. The shared record is
+    written at most once a minute.
+    """
+    anv = st.session_state.get("username")
+    nu = auth._nu()
+    senast = st.session_state.get(_SENAST_AKTIV)
+    if senast is None:
+        senast = auth.senast_aktiv(engine(), anv)
+    if auth.ar_inaktiv(senast, nu=nu):
+        audit.logga(engine(), anv, "utloggning", detalj={"orsak": "inaktiv"})
+        _logga_ut(autent, f"Du har loggats ut efter {auth.INAKTIV_MINUTER} minuter utan aktivitet. Logga in igen.")
+        return
+    if nu - st.session_state.get(_AKTIVITET_SKRIVEN, dt.datetime.min) >= dt.timedelta(minutes=1):
+        auth.registrera_aktivitet(engine(), anv, nu=nu)
+        st.session_state[_AKTIVITET_SKRIVEN] = nu
+    st.session_state[_SENAST_AKTIV] = nu
+
+
+def kontrollera_cookie_nyckel() -> None:
+    """Refuse to start (a Swedish error, nothing else drawn) with the example or a short
+    cookie key outside demo mode (``core.auth.cookie_nyckel_fel``)."""
+    fel = auth.cookie_nyckel_fel(config.cookie_nyckel(), ar_demolage())
+    if fel:
+        st.error(fel)
+        st.stop()
 
 
 def autentisering() -> stauth.Authenticate:
@@ -121,7 +183,7 @@ def autentisering() -> stauth.Authenticate:
 
     Call once per run, in ``app.py`` before the navigation. It logs a returning user in
     from the login cookie (so a deep link keeps its page), logs out when the logout button
-    was pressed, and logs out a session whose user is no longer active.
+    was pressed, after 60 idle minutes, and when the user is no longer active.
     """
     creds = _credentials(config.databas_url())
     autent = stauth.Authenticate(
@@ -134,13 +196,16 @@ def autentisering() -> stauth.Authenticate:
         # cookie rerun loses the page a deep link asked for.
         login_sleep_time=0,
     )
+    _lagg_in_sparr(autent)
     begard = st.session_state.pop(_UTLOGGNING_BEGARD, False)
     if st.session_state.get("authentication_status"):
         if begard:
             audit.logga(engine(), st.session_state.get("username"), "utloggning")
-            autent.logout(location="unrendered")  # clears the session and deletes the cookie
+            _logga_ut(autent)
         elif st.session_state.get("username") not in creds["usernames"] or aktuellt_omfang() is None:
-            autent.logout(location="unrendered")
+            _logga_ut(autent)
+        else:
+            _kontrollera_inaktivitet(autent)
     else:
         try:
             autent.login(location="unrendered")
@@ -148,6 +213,8 @@ def autentisering() -> stauth.Authenticate:
             # A valid cookie of a user who has since been deactivated or removed.
             autent.cookie_controller.delete_cookie()
             st.session_state["authentication_status"] = None
+        if st.session_state.get("authentication_status"):
+            _kontrollera_inaktivitet(autent)  # a new session from the cookie
     return autent
 
 
@@ -159,6 +226,8 @@ def inloggad() -> bool:
 def inloggningssida(autent: stauth.Authenticate) -> None:
     """The login page: the only page a logged-out visitor gets."""
     st.title("Vägen")
+    if meddelande := st.session_state.pop(_UTLOGGAD_MEDDELANDE, None):
+        st.warning(meddelande)
     st.caption("Uppföljning av Vägen till hållbar egen försörjning")
     if ar_demolage():
         st.info(
@@ -173,14 +242,16 @@ def inloggningssida(autent: stauth.Authenticate) -> None:
             # Empty the fields after each attempt: a password must not stay in the form,
             # e.g. on a shared screen after logout.
             clear_on_submit=True,
-            callback=_logga_inloggning,
         )
     except LoginError:
         st.error(FEL_INLOGGNING)
         return
     status = st.session_state.get("authentication_status")
     if status is False:
-        st.error(FEL_INLOGGNING)
+        if st.session_state.get(_INLOGGNING_LAST):
+            st.error(FEL_LAST)
+        else:
+            st.error(FEL_INLOGGNING)
     elif status:
         # Setting the login cookie makes the browser rerun the app with the user's pages;
         # the button is there should that rerun not come.

@@ -25,7 +25,7 @@ import streamlit as st
 from sqlalchemy import select, update
 from streamlit.testing.v1 import AppTest
 
-from core import auth, db, demo, ui
+from core import auth, config, db, demo, ui
 from core.models import Anvandare, Enhet, Granskningslogg
 from core.omfang import ROLLER, SIDOR_PER_ROLL, Omfang
 
@@ -99,7 +99,9 @@ def _app() -> AppTest:
 
 
 def _inloggad(anvandarnamn: str, namn: str = "Test", roll: str = "admin") -> AppTest:
-    """An AppTest whose session is logged in the way the authenticator leaves it."""
+    """An AppTest whose session is logged in the way the authenticator leaves it (and our
+    lockout layer: the login records the user's activity, or the idle check logs out)."""
+    auth.registrera_aktivitet(db.get_engine(config.databas_url()), anvandarnamn)
     at = _app()
     at.session_state["authentication_status"] = True
     at.session_state["username"] = anvandarnamn
@@ -252,6 +254,74 @@ def test_datasidan_stangd_for_politiker_aven_direkt(databas):
     assert not at.exception
     assert [e.value for e in at.error] == ["Din roll har inte behörighet till den här sidan."]
     assert not at.file_uploader and not at.dataframe
+
+
+# --- lockout, idle sessions, the cookie key (issue 5) ---------------------------------------
+
+
+def _forsok(at: AppTest, anv: str, pw: str) -> AppTest:
+    at.text_input[0].input(anv)
+    at.text_input[1].input(pw)
+    return at.button[0].click().run()
+
+
+@pytest.mark.parametrize("anvandarnamn", ["processledning", "finns-inte"])
+def test_fem_fel_laser_genom_formularet(databas, anvandarnamn):
+    url, losen = databas
+    at = _app().run()
+    for _ in range(4):
+        _forsok(at, anvandarnamn, "fel-losenord-i-testet")
+        assert [e.value for e in at.error] == [ui.FEL_INLOGGNING]
+    _forsok(at, anvandarnamn, "fel-losenord-i-testet")
+    # the fifth failure locks, for a known and an unknown name alike
+    assert [e.value for e in at.error] == [ui.FEL_LAST]
+    if anvandarnamn in losen.get("processledning", ()):
+        _forsok(at, *losen["processledning"])  # even the right password is refused now
+        assert [e.value for e in at.error] == [ui.FEL_LAST]
+        assert not at.session_state["authentication_status"]
+    assert sum(1 for _, h, ok in _logg(url) if h == "inloggning_misslyckad" and not ok) >= 5
+
+
+def test_inaktiv_i_60_minuter_loggas_ut(databas):
+    import datetime as dt
+
+    url, _ = databas
+    at = _inloggad("admin", "Demo Administratör", "admin")
+    assert [t.value for t in at.title] == ["Översikt"]
+    # The session's last click was 61 minutes ago.
+    at.session_state["vagen_senast_aktiv"] = auth._nu() - dt.timedelta(minutes=61)
+    at.run()
+    assert not at.exception
+    assert not at.session_state["authentication_status"]
+    assert any("60 minuter utan aktivitet" in w.value for w in at.warning)
+    assert ("admin", "utloggning", True) in _logg(url)
+
+
+def test_ny_session_efter_lang_inaktivitet_loggas_ut(databas):
+    """A login cookie alone does not get round the idle limit: the database remembers."""
+    import datetime as dt
+
+    url, _ = databas
+    auth.registrera_aktivitet(db.get_engine(url), "admin", nu=auth._nu() - dt.timedelta(hours=2))
+    at = _app()
+    at.session_state["authentication_status"] = True  # as the cookie would leave it
+    at.session_state["username"] = "admin"
+    at.run()
+    assert not at.exception
+    assert not at.session_state["authentication_status"]
+
+
+def test_exempelnyckeln_stoppar_appen_utanfor_demolage(databas, monkeypatch):
+    from core import config
+
+    url, _ = databas
+    with db.get_engine(url).begin() as c:
+        db.satt_installning(c, "demolage", "nej")
+    monkeypatch.setenv("VAGEN_COOKIE_KEY", config.EXEMPEL_COOKIE_NYCKEL)
+    at = _app().run()
+    assert not at.exception
+    assert len(at.error) == 1 and "exempelnyckeln" in at.error[0].value
+    assert not at.text_input  # no login form: the app does not start
 
 
 # --- Översikt -------------------------------------------------------------------------------
