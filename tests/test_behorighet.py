@@ -1,0 +1,216 @@
+"""Roles enforced in core, not only in the navigation (issue 5, produkt.md "Roles").
+
+Every public function of ``core`` that takes the caller's scope (a parameter ``omfang``) is
+called here with every role's scope on the hand-built fixture, whose round has many counts
+of 1–4. The test asserts that politiker never receive a person-level row or an unsuppressed
+small count, that medarbetare never receive person-level rows at all (no function hands out
+another unit's persons; person lists come with the Prioritering page), and that exports are
+suppressed for everyone unless processledning/admin chose otherwise. A function added later
+without an entry here fails ``test_varje_datafunktion_provas``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+
+import pandas as pd
+import pytest
+
+import core
+import core.audit
+import core.auth
+import core.exporter
+import core.matt.datakvalitet
+import core.matt.korstabell
+import core.matt.oversikt
+import core.matt.profil
+import core.rapport
+from core.omfang import ROLLER, BehorighetsFel, Omfang
+from tests import fixtur
+
+OMFANG = {
+    "politiker": Omfang("politiker"),
+    "medarbetare": Omfang("medarbetare", "eb"),
+    "processledning": Omfang("processledning"),
+    "admin": Omfang("admin"),
+}
+PERSONKOLUMNER = {"person_id", "hushall_id", "insats_id", "handlaggare"}
+
+
+def _sma(varden) -> list[int]:
+    """The values among ``varden`` that are small counts (1–4)."""
+    ut = []
+    for v in varden:
+        if v is None or v is pd.NA or isinstance(v, str) or (isinstance(v, float) and v != v):
+            continue  # suppressed ("färre än 5" or missing)
+        if float(v).is_integer() and 0 < int(v) < 5:
+            ut.append(int(v))
+    return ut
+
+
+# --- what each function publishes: (small counts shown, person-level columns handed out) ---
+
+
+def _oversikt(o):
+    t = o.tabell
+    antal = t[t["typ"] == "antal"]
+    return _sma([*antal["varde"], *antal["kvinnor"], *antal["man"]]), set()
+
+
+def _profil(p):
+    sma = _sma([p.n]) + [x for df in p.fordelningar.values() for x in _sma(df["n"])]
+    return sma, set()
+
+
+def _korstabell(k):
+    return _sma([*k.celler["n"], *k.rader["n"], *k.kolumner["n"], k.total]), set()
+
+
+def _jamforelse(j):
+    return _sma([*j.fordelning["n"], *j.storlek["n"]]), set()
+
+
+def _rapport_data(d):
+    celler = [c["n"] for v in d["variabler"].values() for c in v.values()]
+    return _sma([d["n"], *celler]), set()
+
+
+def _ram(df: pd.DataFrame, kolumner=("n", "personer", "Antal")):
+    sma = [x for k in kolumner if k in df.columns for x in _sma(df[k])]
+    return sma, PERSONKOLUMNER & set(df.columns)
+
+
+def _rader(d):
+    return [], {k for rader in d.values() for r in rader for k in r if k in PERSONKOLUMNER and r[k]}
+
+
+def _bytes(_):
+    return [], {"person_id"}  # the exchange format is person-level by definition
+
+
+def _inget(_):
+    return [], set()
+
+
+# name -> (call with (engine, omfang, tmp_path), extractor, is it an export/report?)
+ANROP = {
+    "core.matt.oversikt.oversikt": (lambda e, o, t: core.matt.oversikt.oversikt(e, o, "2019-09"), _oversikt, False),
+    "core.matt.oversikt.omgangar": (lambda e, o, t: core.matt.oversikt.omgangar(e, o), _ram, False),
+    "core.matt.profil.profil": (lambda e, o, t: core.matt.profil.profil(e, o, "2019-09"), _profil, False),
+    "core.matt.korstabell.korstabell": (
+        lambda e, o, t: core.matt.korstabell.korstabell(e, o, "2019-09", "kon", "handlingsplan"),
+        _korstabell,
+        False,
+    ),
+    "core.matt.jamforelse.enhet_mot_resten": (
+        lambda e, o, t: core.matt.jamforelse.enhet_mot_resten(e, o, "2019-09", "eai", "kon"),
+        _jamforelse,
+        False,
+    ),
+    "core.matt.datakvalitet.datakvalitet": (
+        lambda e, o, t: core.matt.datakvalitet.datakvalitet(e, o, "2019-09"),
+        lambda df: _ram(df, ()),
+        False,
+    ),
+    "core.rapport.profil_data": (lambda e, o, t: core.rapport.profil_data(e, o, "2019-09"), _rapport_data, True),
+    "core.rapport.profil_tabell": (lambda e, o, t: core.rapport.profil_tabell(e, o, "2019-09"), _ram, True),
+    "core.rapport.profil": (lambda e, o, t: core.rapport.profil(e, o, "2019-09", format="csv"), _inget, True),
+    "core.exporter.exportera_rader": (lambda e, o, t: core.exporter.exportera_rader(e, o), _rader, True),
+    "core.exporter.xlsx_bytes": (lambda e, o, t: core.exporter.xlsx_bytes(e, o), _bytes, True),
+    "core.exporter.exportera_xlsx": (lambda e, o, t: core.exporter.exportera_xlsx(e, o, t / "x.xlsx"), _bytes, True),
+    "core.exporter.exportera_csv": (lambda e, o, t: core.exporter.exportera_csv(e, o, t / "csv"), _bytes, True),
+    "core.audit.lista": (lambda e, o, t: core.audit.lista(e, o), lambda df: ([], set()), False),
+    "core.auth.lista_anvandare": (lambda e, o, t: core.auth.lista_anvandare(e, o), lambda df: ([], set()), False),
+    "core.auth.skapa_anvandare_som_admin": (
+        lambda e, o, t: core.auth.skapa_anvandare_som_admin(e, o, "x", "ny", "Ny", "politiker", None, "ett-långt-lösen"),
+        _inget,
+        False,
+    ),
+    "core.auth.andra_anvandare": (lambda e, o, t: core.auth.andra_anvandare(e, o, "x", "saknas"), _inget, False),
+    "core.auth.aterstall_losenord": (lambda e, o, t: core.auth.aterstall_losenord(e, o, "x", "saknas"), _inget, False),
+    "core.auth.las_upp": (lambda e, o, t: core.auth.las_upp(e, o, "x", "saknas"), _inget, False),
+}
+
+# What each role may call at all (others must raise BehorighetsFel).
+BARA = {
+    "core.matt.datakvalitet.datakvalitet": {"processledning", "admin"},
+    "core.exporter.exportera_rader": {"processledning", "admin"},
+    "core.exporter.xlsx_bytes": {"processledning", "admin"},
+    "core.exporter.exportera_xlsx": {"processledning", "admin"},
+    "core.exporter.exportera_csv": {"processledning", "admin"},
+    "core.audit.lista": {"processledning", "admin"},
+    "core.auth.lista_anvandare": {"admin"},
+    "core.auth.skapa_anvandare_som_admin": {"admin"},
+    "core.auth.andra_anvandare": {"admin"},
+    "core.auth.aterstall_losenord": {"admin"},
+    "core.auth.las_upp": {"admin"},
+}
+
+
+def _datafunktioner() -> set[str]:
+    """Every public function in core whose signature takes the caller's scope."""
+    namn = set()
+    for mod in pkgutil.walk_packages(core.__path__, "core."):
+        if mod.name in ("core.ui", "core.__main__", "core.cli", "core.bench"):
+            continue  # the UI layer and the operator's tools call the functions listed here
+        m = importlib.import_module(mod.name)
+        for f_namn, f in inspect.getmembers(m, inspect.isfunction):
+            if f.__module__ == m.__name__ and not f_namn.startswith("_") and "omfang" in inspect.signature(f).parameters:
+                namn.add(f"{m.__name__}.{f_namn}")
+    return namn
+
+
+def test_varje_datafunktion_provas():
+    assert _datafunktioner() == set(ANROP)
+
+
+@pytest.fixture
+def eng(engine, snabb_bcrypt):
+    importlib.import_module("core.matt.jamforelse")
+    fixtur.ladda(engine)
+    return engine
+
+
+@pytest.mark.parametrize("roll", ROLLER)
+@pytest.mark.parametrize("namn", sorted(ANROP))
+def test_roll_far_bara_det_den_ska(eng, tmp_path, namn, roll):
+    anrop, utdrag, _ = ANROP[namn]
+    omfang = OMFANG[roll]
+    if roll not in BARA.get(namn, set(ROLLER)):
+        with pytest.raises(BehorighetsFel):
+            anrop(eng, omfang, tmp_path)
+        return
+    try:
+        ut = anrop(eng, omfang, tmp_path)
+    except ValueError:
+        return  # e.g. "no such user": the role may call it, the fixture has no such row
+    sma, personkolumner = utdrag(ut)
+    if roll in ("politiker", "medarbetare"):
+        assert not personkolumner, f"{namn} gav {roll} personrader"
+        assert not sma, f"{namn} visade {roll} små tal {sma}"
+
+
+@pytest.mark.parametrize("roll", ["processledning", "admin"])
+@pytest.mark.parametrize("namn", sorted(n for n, (_, _, export) in ANROP.items() if export))
+def test_uttag_skyddas_om_man_inte_valt_annat(eng, tmp_path, namn, roll):
+    anrop, utdrag, _ = ANROP[namn]
+    sma, personkolumner = utdrag(anrop(eng, OMFANG[roll], tmp_path))
+    if not personkolumner:  # the exchange format is person-level by design, for these roles only
+        assert not sma, f"{namn}: skyddat uttag för {roll} visade {sma}"
+
+
+def test_skarm_oskyddad_for_processledning(eng):
+    # On screen processledning sees everything: the fixture's small counts come through.
+    p = core.matt.profil.profil(eng, OMFANG["processledning"], "2019-09", variabler=["kon"])
+    assert p.fordelningar["kon"].set_index("kod").loc["M", "n"] == 4
+    # ... and an export chosen without suppression says so and shows them too.
+    d = core.rapport.profil_data(eng, OMFANG["processledning"].med_skydd(False), "2019-09")
+    assert d["skydd"] is False and d["variabler"]["kon"]["M"]["n"] == 4
+
+
+@pytest.mark.parametrize("roll", ["politiker", "medarbetare"])
+def test_oskyddat_uttag_nekas(roll):
+    with pytest.raises(BehorighetsFel):
+        OMFANG[roll].med_skydd(False)
