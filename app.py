@@ -15,6 +15,8 @@ ui.kontrollera_cookie_nyckel()  # outside demo mode, never with the example key
 SIDOR = {
     "oversikt": dict(page="pages/oversikt.py", title="Översikt", url_path="oversikt"),
     "data": dict(page="pages/data.py", title="Data", url_path="data"),
+    "granskning": dict(page="pages/granskning.py", title="Granskningslogg", url_path="granskning"),
+    "admin": dict(page="pages/admin.py", title="Användare", url_path="admin"),
 }
 # Pages that read the round chosen in the sidebar.
 MED_OMGANGSVAL = {"oversikt"}

@@ -78,10 +78,7 @@ def lista(
     import pandas as pd
     from sqlalchemy import select
 
-    if omfang.roll not in ("admin", "processledning"):
-        from core.omfang import BehorighetsFel
-
-        raise BehorighetsFel("Din roll får inte läsa granskningsloggen.")
+    omfang.kontrollera_sida("granskning")
     q = select(
         Granskningslogg.tid, Granskningslogg.anvandare, Granskningslogg.handelse, Granskningslogg.lyckad, Granskningslogg.detalj
     )

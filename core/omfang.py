@@ -23,8 +23,8 @@ ROLLER = ("politiker", "medarbetare", "processledning", "admin")
 SIDOR_PER_ROLL: dict[str, tuple[str, ...]] = {
     "politiker": ("oversikt",),
     "medarbetare": ("oversikt",),
-    "processledning": ("oversikt", "data"),
-    "admin": ("oversikt", "data"),
+    "processledning": ("oversikt", "data", "granskning"),
+    "admin": ("oversikt", "data", "granskning", "admin"),
 }
 
 

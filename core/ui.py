@@ -48,7 +48,15 @@ TTL_ANVANDARE = 30
 
 # Widget keys of the shared sidebar filters (kept across page switches, see bevara_filter).
 OMGANG_NYCKEL = "vagen_omgang"
-FILTERNYCKLAR = (OMGANG_NYCKEL,)
+# The Målgrupp filter (core.matt.profil.Urval): one multiselect per field, codes as values.
+URVALSNYCKLAR = {
+    "enhet": "vagen_urval_enhet",
+    "kon": "vagen_urval_kon",
+    "aldersgrupp": "vagen_urval_aldersgrupp",
+    "fodelseregion": "vagen_urval_fodelseregion",
+    "inskrivningstid": "vagen_urval_inskrivningstid",
+}
+FILTERNYCKLAR = (OMGANG_NYCKEL, *URVALSNYCKLAR.values())
 UTLOGGNING_NYCKEL = "vagen_logga_ut"  # never "logout": the authenticator owns that key
 _UTLOGGNING_BEGARD = "vagen_utloggning_begard"
 
@@ -633,3 +641,82 @@ def _som_datum(d):
     if isinstance(d, str):
         return dt.date.fromisoformat(d[:10])
     return d
+
+
+# --- Granskningslogg and Användare (admin pages, issue 5) ---------------------------------------
+
+GRANSKNING_KOLUMNER = {
+    "tid": "Tid (UTC)",
+    "anvandare": "Användare",
+    "handelse_text": "Händelse",
+    "lyckad": "Lyckad",
+    "detalj": "Detaljer",
+}
+
+
+def las_granskning(omfang: Omfang, **filter) -> pd.DataFrame:
+    """The audit log for the audit page, fresh on every run (never cached: it is the record
+    of what just happened), with Swedish headers."""
+    df = audit.lista(engine(), omfang, **filter)
+    ut = df[list(GRANSKNING_KOLUMNER)].rename(columns=GRANSKNING_KOLUMNER)
+    ut["Användare"] = ut["Användare"].fillna("(okänt användarnamn)")
+    ut["Lyckad"] = ut["Lyckad"].map({True: "Ja", False: "Nej"})
+    ut["Tid (UTC)"] = [t.strftime("%Y-%m-%d %H:%M:%S") for t in ut["Tid (UTC)"]]
+    ut["Detaljer"] = ut["Detaljer"].fillna("")
+    return ut
+
+
+def anvandarnamn_i_loggen() -> list[str]:
+    """User names to filter the audit log by (every user of the database)."""
+    with engine().connect() as conn:
+        from core.models import Anvandare
+
+        return list(conn.execute(select(Anvandare.anvandarnamn).order_by(Anvandare.anvandarnamn)).scalars())
+
+
+ANVANDAR_KOLUMNER = {
+    "anvandarnamn": "Användarnamn",
+    "namn": "Namn",
+    "roll": "Roll",
+    "enhet": "Enhet",
+    "aktiv": "Aktiv",
+    "last_till": "Låst till (UTC)",
+}
+
+
+def anvandare(omfang: Omfang) -> pd.DataFrame:
+    """Every user (admin only) as the raw frame of ``core.auth.lista_anvandare``."""
+    return auth.lista_anvandare(engine(), omfang)
+
+
+def anvandartabell(df: pd.DataFrame) -> pd.DataFrame:
+    """The users with Swedish headers and labels, for the table on the page."""
+    ut = df[list(ANVANDAR_KOLUMNER)].rename(columns=ANVANDAR_KOLUMNER)
+    ut["Roll"] = ut["Roll"].map(lambda r: koder.ROLLER.get(r, r))
+    ut["Enhet"] = ut["Enhet"].map(lambda e: enhetsnamn(e) if e else "")
+    ut["Aktiv"] = ut["Aktiv"].map({True: "Ja", False: "Nej"})
+    ut["Låst till (UTC)"] = [t.strftime("%Y-%m-%d %H:%M") if t is not None and not pd.isna(t) else "" for t in ut["Låst till (UTC)"]]
+    return ut
+
+
+def enheter() -> dict[str, str]:
+    """Unit code -> name, for choosing a medarbetare's unit."""
+    return dict(sorted(_enhetsnamn(config.databas_url(), dataversion()).items(), key=lambda kv: kv[1]))
+
+
+def administrera(atgard: str, omfang: Omfang, *args, **kwargs):
+    """Run one user-administration action of ``core.auth`` as the logged-in admin.
+
+    ``atgard`` is one of ``skapa``, ``andra``, ``losenord``, ``las_upp``. Returns what the
+    action returns; the credentials cache is cleared so the login sees the change at once.
+    """
+    funktioner = {
+        "skapa": auth.skapa_anvandare_som_admin,
+        "andra": auth.andra_anvandare,
+        "losenord": auth.aterstall_losenord,
+        "las_upp": auth.las_upp,
+    }
+    svar = funktioner[atgard](engine(), omfang, anvandarnamn(), *args, **kwargs)
+    _credentials.clear()
+    _omfang.clear()
+    return svar

@@ -124,7 +124,9 @@ ANROP = {
     "core.audit.lista": (lambda e, o, t: core.audit.lista(e, o), lambda df: ([], set()), False),
     "core.auth.lista_anvandare": (lambda e, o, t: core.auth.lista_anvandare(e, o), lambda df: ([], set()), False),
     "core.auth.skapa_anvandare_som_admin": (
-        lambda e, o, t: core.auth.skapa_anvandare_som_admin(e, o, "x", "ny", "Ny", "politiker", None, "ett-långt-lösen"),
+        lambda e, o, t: core.auth.skapa_anvandare_som_admin(
+            e, o, "x", "ny", "Ny", "politiker", None, "ett-långt-lösen"
+        ),
         _inget,
         False,
     ),
@@ -157,7 +159,11 @@ def _datafunktioner() -> set[str]:
             continue  # the UI layer and the operator's tools call the functions listed here
         m = importlib.import_module(mod.name)
         for f_namn, f in inspect.getmembers(m, inspect.isfunction):
-            if f.__module__ == m.__name__ and not f_namn.startswith("_") and "omfang" in inspect.signature(f).parameters:
+            if (
+                f.__module__ == m.__name__
+                and not f_namn.startswith("_")
+                and "omfang" in inspect.signature(f).parameters
+            ):
                 namn.add(f"{m.__name__}.{f_namn}")
     return namn
 

@@ -27,11 +27,11 @@ from streamlit.testing.v1 import AppTest
 
 from core import auth, config, db, demo, ui
 from core.models import Anvandare, Enhet, Granskningslogg
-from core.omfang import ROLLER, SIDOR_PER_ROLL, Omfang
+from core.omfang import ROLLER, SIDOR_PER_ROLL, BehorighetsFel, Omfang
 
 ROT = __import__("pathlib").Path(__file__).resolve().parent.parent
 APP = str(ROT / "app.py")
-ALLA_SIDOR = {"oversikt": "Översikt", "data": "Data"}
+ALLA_SIDOR = {"oversikt": "Översikt", "data": "Data", "granskning": "Granskningslogg", "admin": "Användare"}
 
 
 @pytest.fixture(scope="module")
@@ -224,7 +224,7 @@ def test_varje_sida_for_varje_roll(databas, roll):
         # The frame is there on every page: the logout button, and the round selector
         # wherever the page uses it.
         assert at.button(key=ui.UTLOGGNING_NYCKEL).label == "Logga ut"
-        assert bool(at.sidebar.selectbox) == (sida != "data")
+        assert bool(at.sidebar.selectbox) == (sida not in ("data", "granskning", "admin"))
     for sida in set(ALLA_SIDOR) - set(SIDOR_PER_ROLL[roll]):
         with pytest.raises(ValueError):  # not registered for the role
             at.switch_page(f"pages/{sida}.py")
@@ -475,3 +475,60 @@ def test_sidorna_ar_snabba(databas):
     start = time.perf_counter()
     at.run()
     assert time.perf_counter() - start < 2
+
+
+# --- Användare and Granskningslogg (issue 5) ------------------------------------------------
+
+
+def _knapp(at: AppTest, etikett: str):
+    return next(b for b in at.button if b.label == etikett)
+
+
+def test_admin_lagger_till_andrar_och_aterstaller(databas):
+    url, _ = databas
+    at = _inloggad("admin", "Demo Administratör", "admin")
+    at.switch_page("pages/admin.py").run()
+    assert not at.exception and [t.value for t in at.title] == ["Användare"]
+    assert "losenord" not in " ".join(str(c) for c in at.dataframe[0].value.columns).lower()
+    at.text_input(key="admin_ny_anvandarnamn").input("karin")
+    at.text_input(key="admin_ny_namn").input("Karin Karlsson")
+    at.selectbox(key="admin_ny_roll").select("medarbetare")
+    at.selectbox(key="admin_ny_enhet").select("reu")
+    _knapp(at, "Lägg till").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("Nytt lösenord för **karin**" in w.value for w in at.warning)
+    eng = db.get_engine(url)
+    assert auth.omfang_for(eng, "karin") == Omfang("medarbetare", "reu")
+    # deactivate karin
+    at.selectbox(key="admin_vald").select("karin").run()
+    at.checkbox(key="admin_aktiv_karin").uncheck()
+    _knapp(at, "Spara ändringar").click().run()
+    assert not at.exception
+    with pytest.raises(BehorighetsFel):
+        auth.omfang_for(eng, "karin")
+    assert sum(1 for vem, h, _ in _logg(url) if vem == "admin" and h == "anvandare") == 2
+
+
+def test_admin_ser_fel_pa_svenska(databas):
+    at = _inloggad("admin", "Demo Administratör", "admin")
+    at.switch_page("pages/admin.py").run()
+    at.text_input(key="admin_ny_anvandarnamn").input("x y")
+    at.text_input(key="admin_ny_namn").input("X")
+    _knapp(at, "Lägg till").click().run()
+    assert not at.exception
+    assert any("Användarnamnet ska vara" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize("roll", ["processledning", "admin"])
+def test_granskningsloggen(databas, roll):
+    url, losen = databas
+    auth.logga_in(db.get_engine(url), "finns-inte", "fel-fel-fel-fel")
+    anv, _ = losen[roll]
+    at = _inloggad(anv, "Demo", roll)
+    at.switch_page("pages/granskning.py").run()
+    assert not at.exception and [t.value for t in at.title] == ["Granskningslogg"]
+    tabell = at.dataframe[0].value
+    assert list(tabell.columns) == ["Tid (UTC)", "Användare", "Händelse", "Lyckad", "Detaljer"]
+    assert "(okänt användarnamn)" in set(tabell["Användare"])
+    at.checkbox(key="granskning_fel").check().run()
+    assert set(at.dataframe[0].value["Lyckad"]) == {"Nej"}

@@ -23,14 +23,15 @@ def eng(engine, snabb_bcrypt):
 def handelser(engine):
     with engine.connect() as c:
         return c.execute(
-            select(Granskningslogg.anvandare, Granskningslogg.handelse, Granskningslogg.lyckad, Granskningslogg.detalj)
-            .order_by(Granskningslogg.id)
+            select(
+                Granskningslogg.anvandare, Granskningslogg.handelse, Granskningslogg.lyckad, Granskningslogg.detalj
+            ).order_by(Granskningslogg.id)
         ).all()
 
 
 def test_lyckad_inloggning_loggas(eng):
     assert auth.logga_in(eng, " Anna ", LOSEN, nu=T0).ok
-    (vem, h, ok, _),  = handelser(eng)
+    ((vem, h, ok, _),) = handelser(eng)
     assert (vem, h, ok) == ("anna", "inloggning", True)
     assert auth.senast_aktiv(eng, "anna") == T0
 
