@@ -8,6 +8,7 @@ demo [--om-tom]           load the fictitious demo municipality into an empty da
 import PATH               import an .xlsx workbook, a folder or .zip of CSV files, or one CSV
 export PATH.xlsx          write the exchange format (``.xlsx``, or a folder for CSV)
 report profile --omgang ID [--enhet CODE] [--skydd on|off] --format json|csv
+anvandare ny NAMN --namn "…" --roll ROLL [--enhet KOD] | losenord NAMN | las-upp NAMN | inaktivera NAMN
 backup PATH / restore PATH  consistent copy of the database (SQLite) or pg_dump/pg_restore
 bench [--url URL]         time every page's work on the demo (the benchmark)
 
@@ -153,6 +154,33 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def cmd_anvandare(args) -> int:
+    from core import auth
+
+    eng = _engine()
+    try:
+        if args.atgard == "ny":
+            losenord = auth.slumpa_losenord()
+            namn = auth.skapa_anvandare_som_admin(
+                eng, ADMIN, _operator(), args.anvandarnamn, args.namn, args.roll, args.enhet, losenord
+            )
+            print(f"Användaren {namn} ({args.roll}) är skapad. Lösenord: {losenord}")
+        elif args.atgard == "losenord":
+            losenord = auth.aterstall_losenord(eng, ADMIN, _operator(), args.anvandarnamn)
+            print(f"Nytt lösenord för {args.anvandarnamn}: {losenord}")
+        elif args.atgard == "las-upp":
+            auth.las_upp(eng, ADMIN, _operator(), args.anvandarnamn)
+            print(f"{args.anvandarnamn} är upplåst.")
+        elif args.atgard == "inaktivera":
+            auth.andra_anvandare(eng, ADMIN, _operator(), args.anvandarnamn, aktiv=False)
+            print(f"{args.anvandarnamn} är inaktiverad.")
+    except ValueError as e:
+        raise CliFel(str(e)) from None
+    if args.atgard in ("ny", "losenord"):
+        print("Lämna lösenordet till användaren på ett säkert sätt; bara ett hashvärde sparas.")
+    return 0
+
+
 def cmd_bench(args) -> int:
     from core import bench
 
@@ -202,6 +230,18 @@ def bygg_parser() -> argparse.ArgumentParser:
     rs = sub.add_parser("restore", help="återställ databasen från en säkerhetskopia")
     rs.add_argument("sokvag", metavar="PATH")
     rs.set_defaults(func=cmd_restore)
+
+    a = sub.add_parser("anvandare", help="hantera användare (skapa den första administratören)")
+    asub = a.add_subparsers(dest="atgard", required=True, parser_class=_Parser)
+    an = asub.add_parser("ny", help="skapa en användare med ett slumpat lösenord")
+    an.add_argument("anvandarnamn")
+    an.add_argument("--namn", required=True)
+    an.add_argument("--roll", required=True, choices=["politiker", "medarbetare", "processledning", "admin"])
+    an.add_argument("--enhet", help="enhetens kod (bara för medarbetare)")
+    for atgard, hjalp in (("losenord", "ge ett nytt slumpat lösenord"), ("las-upp", "häv en låsning"), ("inaktivera", "inaktivera")):
+        x = asub.add_parser(atgard, help=hjalp)
+        x.add_argument("anvandarnamn")
+    a.set_defaults(func=cmd_anvandare)
 
     b = sub.add_parser("bench", help="mät svarstiderna på demodata")
     b.add_argument("--url", help="databas-URL (standard: en tillfällig SQLite-fil)")

@@ -145,3 +145,28 @@ def test_granskningslogg_lista(eng):
     for roll, enhet in (("politiker", None), ("medarbetare", "eb")):
         with pytest.raises(BehorighetsFel):
             audit.lista(eng, Omfang(roll, enhet))
+
+
+def test_cli_skapar_forsta_administratoren(db_url, engine):
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, VAGEN_DATABASE_URL=db_url)
+    r = subprocess.run(
+        [sys.executable, "-m", "core", "anvandare", "ny", "Chef", "--namn", "Chefen", "--roll", "admin"],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    losen = r.stdout.split("Lösenord: ")[1].split()[0]
+    assert len(losen) >= 12
+    assert auth.logga_in(engine, "chef", losen).ok
+    assert auth.omfang_for(engine, "chef") == ADMIN
+    r = subprocess.run(
+        [sys.executable, "-m", "core", "anvandare", "ny", "xy", "--namn", "X", "--roll", "medarbetare"],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    assert r.returncode == 1 and "måste höra till en enhet" in r.stderr and "Traceback" not in r.stderr
+    with engine.connect() as c:
+        ops = c.execute(select(Granskningslogg.anvandare).where(Granskningslogg.handelse == "anvandare")).scalars().all()
+    assert len(ops) == 1 and ops[0].startswith("operatör")
