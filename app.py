@@ -14,12 +14,14 @@ ui.kontrollera_cookie_nyckel()  # outside demo mode, never with the example key
 # Every page the app has; a role gets only those SIDOR_PER_ROLL lists for it.
 SIDOR = {
     "oversikt": dict(page="pages/oversikt.py", title="Översikt", url_path="oversikt"),
+    "malgrupp": dict(page="pages/malgrupp.py", title="Målgrupp", url_path="malgrupp"),
     "data": dict(page="pages/data.py", title="Data", url_path="data"),
     "granskning": dict(page="pages/granskning.py", title="Granskningslogg", url_path="granskning"),
     "admin": dict(page="pages/admin.py", title="Användare", url_path="admin"),
 }
-# Pages that read the round chosen in the sidebar.
-MED_OMGANGSVAL = {"oversikt"}
+# Pages that read the round chosen in the sidebar, and those that read the Målgrupp filter.
+MED_OMGANGSVAL = {"oversikt", "malgrupp"}
+MED_URVAL = {"malgrupp"}
 
 ui.bevara_filter()
 autentisering = ui.autentisering()
@@ -51,4 +53,6 @@ sida = st.navigation([*registrerade.values(), *ovriga])
 ui.sidopanel(omfang)
 if any(sida is registrerade.get(namn) for namn in MED_OMGANGSVAL):
     ui.omgangsval(omfang)
+if any(sida is registrerade.get(namn) for namn in MED_URVAL):
+    ui.urvalsval()
 sida.run()

@@ -80,7 +80,11 @@ def lista(
 
     omfang.kontrollera_sida("granskning")
     q = select(
-        Granskningslogg.tid, Granskningslogg.anvandare, Granskningslogg.handelse, Granskningslogg.lyckad, Granskningslogg.detalj
+        Granskningslogg.tid,
+        Granskningslogg.anvandare,
+        Granskningslogg.handelse,
+        Granskningslogg.lyckad,
+        Granskningslogg.detalj,
     )
     if anvandare:
         q = q.where(Granskningslogg.anvandare == anvandare)

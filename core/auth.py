@@ -517,9 +517,7 @@ def registrera_aktivitet(engine: Engine, anvandarnamn: str, *, nu: dt.datetime |
 def senast_aktiv(engine: Engine, anvandarnamn: str) -> dt.datetime | None:
     """When the user last did something in any session, or None."""
     with engine.connect() as conn:
-        return conn.execute(
-            select(Aktivitet.senast).where(Aktivitet.anvandarnamn == anvandarnamn)
-        ).scalar_one_or_none()
+        return conn.execute(select(Aktivitet.senast).where(Aktivitet.anvandarnamn == anvandarnamn)).scalar_one_or_none()
 
 
 def ar_inaktiv(senast: dt.datetime | None, *, nu: dt.datetime | None = None) -> bool:
@@ -572,7 +570,12 @@ def lista_anvandare(engine: Engine, omfang: Omfang, *, nu: dt.datetime | None = 
     with engine.connect() as conn:
         rader = conn.execute(
             select(
-                Anvandare.anvandarnamn, Anvandare.namn, Anvandare.roll, Anvandare.enhet, Anvandare.aktiv, Anvandare.skapad
+                Anvandare.anvandarnamn,
+                Anvandare.namn,
+                Anvandare.roll,
+                Anvandare.enhet,
+                Anvandare.aktiv,
+                Anvandare.skapad,
             ).order_by(Anvandare.anvandarnamn)
         ).all()
         lasta = dict(
@@ -586,12 +589,21 @@ def lista_anvandare(engine: Engine, omfang: Omfang, *, nu: dt.datetime | None = 
 
 
 def skapa_anvandare_som_admin(
-    engine: Engine, omfang: Omfang, utforare: str | None, anvandarnamn: str, namn: str, roll: str, enhet: str | None, losenord: str
+    engine: Engine,
+    omfang: Omfang,
+    utforare: str | None,
+    anvandarnamn: str,
+    namn: str,
+    roll: str,
+    enhet: str | None,
+    losenord: str,
 ) -> str:
     """:func:`skapa_anvandare` for the administration page: admin only, audited."""
     _kraver_admin(omfang)
     skapad = skapa_anvandare(engine, anvandarnamn, namn, roll, enhet, losenord)
-    audit.logga(engine, utforare, "anvandare", detalj={"atgard": "skapad", "anvandare": skapad, "roll": roll, "enhet": enhet})
+    audit.logga(
+        engine, utforare, "anvandare", detalj={"atgard": "skapad", "anvandare": skapad, "roll": roll, "enhet": enhet}
+    )
     return skapad
 
 
@@ -614,7 +626,9 @@ def andra_anvandare(
     """
     _kraver_admin(omfang)
     with engine.connect() as conn:
-        rad = conn.execute(select(Anvandare.roll, Anvandare.enhet).where(Anvandare.anvandarnamn == anvandarnamn)).first()
+        rad = conn.execute(
+            select(Anvandare.roll, Anvandare.enhet).where(Anvandare.anvandarnamn == anvandarnamn)
+        ).first()
     if rad is None:
         raise ValueError(f"Användaren {anvandarnamn} finns inte.")
     ny_roll = roll if roll is not None else rad.roll

@@ -175,3 +175,449 @@ def nyckeltal_kon(tabell: pd.DataFrame) -> alt.Chart | alt.LayerChart:
 
 def _namn(rader: pd.DataFrame) -> str:
     return ", ".join(f"{r.etikett.lower()} ({r.kon.lower()})" for r in rader.itertuples())
+
+
+# --- Målgrupp: distributions, one unit against the rest, cross-tabs, data quality -----------
+
+# Charts that are not about sex use neutral colours, so orange and blue always mean
+# kvinnor and män: a teal for the group in question, a grey for "the rest".
+NEUTRAL_FARG = "#2f7e79"
+RESTEN_FARG = "#a3a3a3"
+SKYDDAD_FARG = "#6b6b6b"
+# Heatmaps run from white (0: nothing to see) to a dark teal.
+KARTA_FARGER = ["#ffffff", "#1d6d67"]
+
+_KOLUMNER_FORDELNING = ["kod", "etikett", "varde", "skyddad", "antal", "andel", "text"]
+
+
+def _antal_text(n, skyddad: bool) -> str:
+    return text.tal(None if n is None or pd.isna(n) else int(n), skyddad=skyddad)
+
+
+def andeltext(andel, skyddad: bool = False) -> str:
+    """A share as read in charts and tables: ``28 %``, ``<1 %`` (never "0 %" for something
+    that is there), "färre än 5" when suppressed, "–" when undefined."""
+    if skyddad:
+        return text.farre_an()
+    if andel is None or pd.isna(andel):
+        return "–"
+    if 0 < andel < 0.005:
+        return "<1" + text.FORE_PROCENT + "%"  # never "0 %" for something that is there
+    return text.procent(andel)
+
+
+def fordelning_data(df: pd.DataFrame, matt: str = "andel") -> pd.DataFrame:
+    """The long frame behind :func:`fordelning`: one row per code, in the frame's order.
+
+    Parameters
+    ----------
+    df : a distribution after disclosure control (``Profil.fordelningar[v]``: columns
+        ``kod``, ``etikett``, ``n``, ``andel``, ``skyddad``); extra columns are kept.
+    matt : ``"andel"`` (bars of the share) or ``"n"`` (bars of the count).
+
+    Returns
+    -------
+    DataFrame
+        The input's extra columns and ``kod``, ``etikett``, ``varde`` (the drawn value, None
+        where suppressed or undefined), ``skyddad``, ``antal`` (``"80"`` or "färre än 5"),
+        ``andel`` (``"28 %"``, "färre än 5", or "–" when undefined), ``text`` (the bar's label:
+        ``"80 (28 %)"``, or "färre än 5"). The suppressed count never appears.
+    """
+    if matt not in ("andel", "n"):
+        raise ValueError(f"okänt mått: {matt}")
+    rader = []
+    for r in df.to_dict("records"):
+        skyddad = bool(r["skyddad"])
+        n = None if skyddad or pd.isna(r["n"]) else int(r["n"])
+        andel = None if skyddad or pd.isna(r["andel"]) else float(r["andel"])
+        varde = andel if matt == "andel" else (None if n is None else float(n))
+        antal, andel_txt = _antal_text(n, skyddad), andeltext(andel, skyddad)
+        etikett = text.farre_an() if skyddad else (f"{antal} ({andel_txt})" if andel is not None else antal)
+        extra = {k: v for k, v in r.items() if k not in ("kod", "etikett", "n", "andel", "skyddad")}
+        rader.append(
+            extra
+            | {
+                "kod": r["kod"],
+                "etikett": r["etikett"],
+                "varde": varde,
+                "skyddad": skyddad,
+                "antal": antal,
+                "andel": andel_txt,
+                "text": etikett,
+            }
+        )
+    extra_kol = [c for c in df.columns if c not in ("kod", "etikett", "n", "andel", "skyddad")]
+    return pd.DataFrame(rader, columns=[*extra_kol, *_KOLUMNER_FORDELNING])
+
+
+def _x_axel(maxvarde, matt: str, titel: str) -> alt.X:
+    """A zero-based x axis with room for the labels at the bars' ends."""
+    m = 0.0 if maxvarde is None or pd.isna(maxvarde) else float(maxvarde)
+    if matt == "andel":
+        topp = max(m, 0.05) * 1.3
+        steg = 0.05 if topp <= 0.3 else 0.1 if topp <= 0.7 else 0.2 if topp <= 1.1 else 0.25
+        varden = [round(i * steg, 4) for i in range(int(min(topp, 1.0) / steg + 1e-9) + 1)]
+        axel = alt.Axis(format=ANDEL_FORMAT, values=varden)
+    else:
+        topp = max(m, 1.0) * 1.3
+        axel = alt.Axis(format=",d", tickMinStep=1)
+    return alt.X("varde:Q", title=titel, scale=alt.Scale(domain=[0, topp], nice=False), axis=axel)
+
+
+def _undertitel(undertitel) -> list[str]:
+    if undertitel is None:
+        return []
+    return [undertitel] if isinstance(undertitel, str) else list(undertitel)
+
+
+def fordelning(
+    df: pd.DataFrame,
+    titel: str,
+    *,
+    matt: str = "andel",
+    undertitel: str | list[str] | None = None,
+    farger: dict[str, str] | None = None,
+) -> alt.LayerChart:
+    """Horizontal bars of one variable's distribution: the share (or count) per code.
+
+    Codes keep the code list's order, never an order by value (a suppressed value must not
+    show through the order). A suppressed code gets no bar: it is left out of the bar layer
+    and reads "färre än 5" at zero. Labels and tooltips show the same formatted values as
+    the table.
+
+    Parameters
+    ----------
+    df : a distribution after disclosure control; see :func:`fordelning_data`.
+    titel : the question the chart answers.
+    matt : ``"andel"`` or ``"n"``.
+    undertitel : one or more lines under the title.
+    farger : code -> colour (e.g. kvinnor and män in their own colours); other codes neutral.
+
+    Returns
+    -------
+    alt.LayerChart
+        Layers: the bars (``varde:Q`` against ``etikett:N``), their labels, and the
+        suppressed codes' "färre än 5" (only when there are any).
+    """
+    data = fordelning_data(df, matt)
+    ordning = list(dict.fromkeys(data["etikett"]))
+    ritade = data[data["varde"].notna()]
+    dolda = data[data["skyddad"]]
+    y = alt.Y("etikett:N", sort=ordning, scale=alt.Scale(domain=ordning), title=None, axis=alt.Axis(labelLimit=320))
+    x = _x_axel(ritade["varde"].max() if not ritade.empty else None, matt, "Andel" if matt == "andel" else "Antal")
+    tips = [
+        alt.Tooltip("etikett:N", title="Svar"),
+        alt.Tooltip("antal:N", title="Antal"),
+        alt.Tooltip("andel:N", title="Andel"),
+    ]
+    if farger:
+        koder_ = list(dict.fromkeys(data["kod"]))
+        farg = alt.Color(
+            "kod:N",
+            scale=alt.Scale(domain=koder_, range=[farger.get(k, NEUTRAL_FARG) for k in koder_]),
+            legend=None,
+        )
+        staplar = alt.Chart(ritade).mark_bar().encode(y=y, x=x, color=farg, tooltip=tips)
+    else:
+        staplar = alt.Chart(ritade).mark_bar(color=NEUTRAL_FARG).encode(y=y, x=x, tooltip=tips)
+    lager = [
+        staplar,
+        alt.Chart(ritade).mark_text(align="left", dx=4, fontSize=12).encode(y=y, x=x, text="text:N", tooltip=tips),
+    ]
+    if not dolda.empty:
+        lager.append(
+            alt.Chart(dolda)
+            .mark_text(align="left", dx=4, fontSize=12, fontStyle="italic", color=SKYDDAD_FARG)
+            .encode(y=y, x=alt.datum(0), text="text:N", tooltip=tips)
+        )
+    return alt.layer(*lager).properties(
+        title=alt.Title(titel, subtitle=_undertitel(undertitel)),
+        height=alt.Step(26),
+    )
+
+
+def jamforelse(
+    df: pd.DataFrame,
+    titel: str,
+    grupper: dict[str, str],
+    *,
+    undertitel: str | list[str] | None = None,
+) -> alt.LayerChart:
+    """Grouped horizontal bars: one variable's shares in two groups (a unit and the rest).
+
+    Parameters
+    ----------
+    df : long frame after disclosure control with ``grupp``, ``kod``, ``etikett``, ``n``,
+        ``andel``, ``skyddad`` (``Jamforelse.fordelning``).
+    titel : the question the chart answers.
+    grupper : group code -> the name shown, in the order drawn (the first in the neutral
+        colour, the second in grey).
+
+    Returns
+    -------
+    alt.LayerChart
+        Bars of ``varde:Q`` (the share within the group) against ``etikett:N``, offset and
+        coloured by ``gruppnamn:N``; suppressed cells only as "färre än 5" at zero.
+    """
+    data = fordelning_data(df, "andel")
+    data.insert(0, "gruppnamn", data["grupp"].map(grupper))
+    namn = list(grupper.values())
+    ordning = list(dict.fromkeys(data["etikett"]))
+    ritade = data[data["varde"].notna()]
+    dolda = data[data["skyddad"]]
+    y = alt.Y("etikett:N", sort=ordning, scale=alt.Scale(domain=ordning), title=None, axis=alt.Axis(labelLimit=320))
+    y_forskjutning = alt.YOffset("gruppnamn:N", sort=namn, scale=alt.Scale(domain=namn))
+    x = _x_axel(ritade["varde"].max() if not ritade.empty else None, "andel", "Andel av gruppen")
+    farg = alt.Color(
+        "gruppnamn:N",
+        title=None,
+        scale=alt.Scale(domain=namn, range=[NEUTRAL_FARG, RESTEN_FARG][: len(namn)]),
+        sort=namn,
+    )
+    tips = [
+        alt.Tooltip("gruppnamn:N", title="Grupp"),
+        alt.Tooltip("etikett:N", title="Svar"),
+        alt.Tooltip("antal:N", title="Antal"),
+        alt.Tooltip("andel:N", title="Andel"),
+    ]
+    lager = [
+        alt.Chart(ritade).mark_bar().encode(y=y, yOffset=y_forskjutning, x=x, color=farg, tooltip=tips),
+        alt.Chart(ritade)
+        .mark_text(align="left", dx=4, fontSize=11)
+        .encode(y=y, yOffset=y_forskjutning, x=x, text="andel:N", tooltip=tips),
+    ]
+    if not dolda.empty:
+        lager.append(
+            alt.Chart(dolda)
+            .mark_text(align="left", dx=4, fontSize=11, fontStyle="italic", color=SKYDDAD_FARG)
+            .encode(y=y, yOffset=y_forskjutning, x=alt.datum(0), text="text:N", tooltip=tips)
+        )
+    return alt.layer(*lager).properties(
+        title=alt.Title(titel, subtitle=_undertitel(undertitel)),
+        height=alt.Step(15),
+    )
+
+
+KORSMATT = {"n": "Antal", "radandel": "Andel av raden", "kolumnandel": "Andel av kolumnen"}
+
+
+def korstabell_data(celler: pd.DataFrame, matt: str) -> pd.DataFrame:
+    """The long frame behind :func:`korstabell_karta`: one row per cell.
+
+    Parameters
+    ----------
+    celler : ``Korstabell.celler`` (``rad``, ``rad_etikett``, ``kolumn``, ``kolumn_etikett``,
+        ``n``, ``skyddad``, ``radandel``, ``kolumnandel``).
+    matt : ``"n"``, ``"radandel"`` or ``"kolumnandel"``.
+
+    Returns
+    -------
+    DataFrame
+        ``rad``, ``kolumn`` (labels), ``varde`` (the coloured value, None where suppressed or
+        undefined), ``skyddad``, ``text`` (the cell's text in the chosen measure), ``antal``,
+        ``radandel``, ``kolumnandel`` (formatted, for the tooltip).
+    """
+    if matt not in KORSMATT:
+        raise ValueError(f"okänt mått: {matt}")
+    rader = []
+    for r in celler.to_dict("records"):
+        skyddad = bool(r["skyddad"])
+        n = None if skyddad or pd.isna(r["n"]) else int(r["n"])
+        andelar = {a: (None if skyddad or pd.isna(r[a]) else float(r[a])) for a in ("radandel", "kolumnandel")}
+        varde = (None if n is None else float(n)) if matt == "n" else andelar[matt]
+        if matt == "n":
+            cell = _antal_text(n, skyddad)
+        else:
+            cell = text.farre_an() if skyddad else ("" if varde is None else andeltext(varde))
+        rader.append(
+            {
+                "rad": r["rad_etikett"],
+                "kolumn": r["kolumn_etikett"],
+                "varde": varde,
+                "skyddad": skyddad,
+                "text": cell,
+                "antal": _antal_text(n, skyddad),
+                "radandel": andeltext(andelar["radandel"], skyddad),
+                "kolumnandel": andeltext(andelar["kolumnandel"], skyddad),
+            }
+        )
+    return pd.DataFrame(
+        rader, columns=["rad", "kolumn", "varde", "skyddad", "text", "antal", "radandel", "kolumnandel"]
+    )
+
+
+def _karta(
+    data: pd.DataFrame,
+    rader: list[str],
+    kolumner: list[str],
+    *,
+    doman: list[float],
+    titel: str,
+    undertitel,
+    rad_titel: str | None,
+    kolumn_titel: str | None,
+    tips: list[alt.Tooltip],
+) -> alt.LayerChart:
+    """A heatmap with the value written in every cell; cells without a value are not coloured."""
+    ritade = data[data["varde"].notna()]
+    langa = max((len(k) for k in kolumner), default=0) > 14
+    x = alt.X(
+        "kolumn:N",
+        sort=kolumner,
+        scale=alt.Scale(domain=kolumner),
+        title=kolumn_titel,
+        axis=alt.Axis(
+            orient="top",
+            labelAngle=-35 if langa else 0,
+            labelAlign="left" if langa else "center",
+            labelLimit=220,
+            labelOverlap=False,  # every column is named, even when the names are long
+        ),
+    )
+    y = alt.Y("rad:N", sort=rader, scale=alt.Scale(domain=rader), title=rad_titel, axis=alt.Axis(labelLimit=320))
+    rutor = (
+        alt.Chart(ritade)
+        .mark_rect(stroke="#d9d9d9", strokeWidth=0.5)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "varde:Q", scale=alt.Scale(domain=doman, range=KARTA_FARGER, interpolate="rgb"), legend=None
+            ),
+            tooltip=tips,
+        )
+    )
+    ljus = doman[1] * 0.55
+    siffror = (
+        alt.Chart(data)
+        .mark_text(fontSize=12)
+        .encode(
+            x=x,
+            y=y,
+            text="text:N",
+            # Light text on dark cells; zeros greyed, so what is there stands out.
+            color=alt.when(f"datum.varde != null && datum.varde > {ljus}")
+            .then(alt.value("white"))
+            .when("datum.varde === 0")
+            .then(alt.value("#9a9a9a"))
+            .otherwise(alt.value("#1a1a1a")),
+            tooltip=tips,
+        )
+    )
+    return alt.layer(rutor, siffror).properties(
+        title=alt.Title(titel, subtitle=_undertitel(undertitel)),
+        height=alt.Step(28),
+    )
+
+
+def korstabell_karta(
+    celler: pd.DataFrame,
+    matt: str,
+    titel: str,
+    *,
+    rad_titel: str | None = None,
+    kolumn_titel: str | None = None,
+    undertitel: str | list[str] | None = None,
+) -> alt.LayerChart:
+    """A cross-tab as a heatmap: rows × columns, coloured by the chosen measure.
+
+    A suppressed cell is not coloured (its value is left out of the colour layer) and reads
+    "färre än 5"; rows and columns keep the code lists' order.
+
+    Parameters
+    ----------
+    celler : ``Korstabell.celler``, possibly without rows/columns that are left out.
+    matt : ``"n"``, ``"radandel"`` or ``"kolumnandel"``.
+    titel : the question the chart answers.
+    rad_titel, kolumn_titel : the two variables' names.
+
+    Returns
+    -------
+    alt.LayerChart
+        A ``rect`` layer (``kolumn:N`` × ``rad:N``, colour ``varde:Q``) and a ``text`` layer.
+    """
+    data = korstabell_data(celler, matt)
+    topp = float(data["varde"].max()) if data["varde"].notna().any() else 0.0
+    tips = [
+        alt.Tooltip("rad:N", title=rad_titel or "Rad"),
+        alt.Tooltip("kolumn:N", title=kolumn_titel or "Kolumn"),
+        alt.Tooltip("antal:N", title="Antal"),
+        alt.Tooltip("radandel:N", title="Andel av raden"),
+        alt.Tooltip("kolumnandel:N", title="Andel av kolumnen"),
+    ]
+    return _karta(
+        data,
+        list(dict.fromkeys(data["rad"])),
+        list(dict.fromkeys(data["kolumn"])),
+        doman=[0, 1] if matt != "n" else [0, max(topp, 1.0)],
+        titel=titel,
+        undertitel=undertitel,
+        rad_titel=rad_titel,
+        kolumn_titel=kolumn_titel,
+        tips=tips,
+    )
+
+
+def datakvalitet_karta(
+    df: pd.DataFrame,
+    matt: str,
+    titel: str,
+    enhetsnamn: dict[str, str],
+    *,
+    undertitel: str | list[str] | None = None,
+) -> alt.LayerChart:
+    """Data quality as a heatmap: variables × units, coloured by the share unknown or missing.
+
+    Parameters
+    ----------
+    df : ``core.matt.datakvalitet.datakvalitet`` (``enhet``, ``variabel``, ``etikett``,
+        ``personer``, ``okand``, ``saknas``, ``andel_okand``, ``andel_saknas``).
+    matt : ``"andel_okand"`` or ``"andel_saknas"``.
+    enhetsnamn : unit code -> the column's name (``alla`` included), in the order shown.
+
+    Returns
+    -------
+    alt.LayerChart
+        Cells without a value (a variable without an unknown code) read "–" and are not
+        coloured. The colour scale runs from 0 to the largest share (at least 10 %).
+    """
+    if matt not in ("andel_okand", "andel_saknas"):
+        raise ValueError(f"okänt mått: {matt}")
+    antal_kol = "okand" if matt == "andel_okand" else "saknas"
+    rader = []
+    for r in df.to_dict("records"):
+        varde = None if pd.isna(r[matt]) else float(r[matt])
+        antal = r[antal_kol]
+        rader.append(
+            {
+                "rad": r["etikett"],
+                "kolumn": enhetsnamn.get(r["enhet"], r["enhet"]),
+                "varde": varde,
+                "text": andeltext(varde),
+                "antal": "–" if antal is None or pd.isna(antal) else text.tal(int(antal)),
+                "personer": text.tal(int(r["personer"])),
+            }
+        )
+    data = pd.DataFrame(rader, columns=["rad", "kolumn", "varde", "text", "antal", "personer"])
+    tips = [
+        alt.Tooltip("rad:N", title="Variabel"),
+        alt.Tooltip("kolumn:N", title="Enhet"),
+        alt.Tooltip("text:N", title="Okänt" if matt == "andel_okand" else "Saknas"),
+        alt.Tooltip("antal:N", title="Antal"),
+        alt.Tooltip("personer:N", title="Personer"),
+    ]
+    kolumner = [n for k, n in enhetsnamn.items() if n in set(data["kolumn"])]
+    kolumner += [k for k in dict.fromkeys(data["kolumn"]) if k not in kolumner]
+    # Shares of missing answers are small: a scale up to 100 % would leave every cell pale.
+    topp = max(float(data["varde"].max()) if data["varde"].notna().any() else 0.0, 0.1)
+    return _karta(
+        data,
+        list(dict.fromkeys(data["rad"])),
+        kolumner,
+        doman=[0, topp],
+        titel=titel,
+        undertitel=undertitel,
+        rad_titel=None,
+        kolumn_titel=None,
+        tips=tips,
+    )

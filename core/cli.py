@@ -238,7 +238,11 @@ def bygg_parser() -> argparse.ArgumentParser:
     an.add_argument("--namn", required=True)
     an.add_argument("--roll", required=True, choices=["politiker", "medarbetare", "processledning", "admin"])
     an.add_argument("--enhet", help="enhetens kod (bara för medarbetare)")
-    for atgard, hjalp in (("losenord", "ge ett nytt slumpat lösenord"), ("las-upp", "häv en låsning"), ("inaktivera", "inaktivera")):
+    for atgard, hjalp in (
+        ("losenord", "ge ett nytt slumpat lösenord"),
+        ("las-upp", "häv en låsning"),
+        ("inaktivera", "inaktivera"),
+    ):
         x = asub.add_parser(atgard, help=hjalp)
         x.add_argument("anvandarnamn")
     a.set_defaults(func=cmd_anvandare)

@@ -282,6 +282,8 @@ def _las_arbetsbok(bok: str, data: bytes, ut: _Inlast) -> None:
                 ut.tabeller.append(_tabell(entitet, fil, ws.iter_rows(values_only=True)))
             except _Lasfel as e:
                 ut.fel.append(Importfel(fil, None, None, None, str(e)))
+            except Exception:  # noqa: BLE001 - read-only sheets are parsed lazily, so a damaged one fails here
+                ut.fel.append(Importfel(fil, None, None, None, "Bladet kunde inte läsas: arbetsboken är skadad."))
     finally:
         wb.close()
 
@@ -289,7 +291,7 @@ def _las_arbetsbok(bok: str, data: bytes, ut: _Inlast) -> None:
 def _las_zip(namn: str, data: bytes, ut: _Inlast) -> None:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+    except Exception:  # noqa: BLE001 - a damaged zip raises BadZipFile, NotImplementedError and others
         raise _Lasfel("Filen kunde inte läsas som en zip-fil.") from None
     with zf:
         for info in zf.infolist():
@@ -297,7 +299,20 @@ def _las_zip(namn: str, data: bytes, ut: _Inlast) -> None:
             # Folders, and the resource forks and hidden files that archivers add.
             if info.is_dir() or not bas or bas.startswith(".") or info.filename.startswith("__MACOSX/"):
                 continue
-            _las_fil(f"{namn}/{maskera(bas)}", zf.read(info), ut, i_zip=True)
+            try:
+                innehall = zf.read(info)
+            except Exception:  # noqa: BLE001 - a damaged member raises zlib, zipfile, EOF and other errors
+                ut.fel.append(
+                    Importfel(
+                        f"{namn}/{maskera(bas)}",
+                        None,
+                        None,
+                        None,
+                        "Filen kunde inte packas upp ur zip-filen (skadad eller lösenordsskyddad).",
+                    )
+                )
+                continue
+            _las_fil(f"{namn}/{maskera(bas)}", innehall, ut, i_zip=True)
 
 
 def _las_fil(namn: str, data: bytes, ut: _Inlast, *, i_zip: bool = False) -> None:
@@ -393,6 +408,9 @@ HELTAL = "heltal"
 
 ID_MAX, TEXT_MAX, KOD_MAX = 32, 200, 40
 AR_MIN, AR_MAX = 1900, 2100  # plausible years of dates and months
+# The INTEGER columns hold 32 bits on PostgreSQL; beyond that PostgreSQL rejects the whole
+# import without saying where, and SQLite's driver raises OverflowError past 64 bits.
+HELTAL_MAX = 2**31 - 1
 
 _DATUM = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MANAD = re.compile(r"(\d{4})-(\d{2})")
@@ -559,7 +577,7 @@ def _tolka_text(kol: _Kolumn, varde, ktx: _Kontext) -> str:
 def _okand_kod(kol: _Kolumn, okanda: list[str], tillatna: Iterable[str]) -> _Cellfel:
     vad = "Okänd kod" if len(okanda) == 1 else "Okända koder"
     visade = ", ".join(f"'{_visa(k)}'" for k in okanda)
-    return _Cellfel(f"{vad} {visade} i kolumnen {kol.namn}. Tillåtna koder: {', '.join(tillatna)}.")
+    return _Cellfel(f"{vad} {visade} i kolumnen {kol.namn}. Tillåtna koder: {', '.join(maskera(k) for k in tillatna)}.")
 
 
 def _tolka_kod(kol: _Kolumn, varde, ktx: _Kontext) -> str:
@@ -603,7 +621,7 @@ def _tolka_enhet(kol: _Kolumn, varde, ktx: _Kontext) -> str:
     if kod is None:
         raise _Cellfel(
             f"Enheten '{_visa(text)}' i kolumnen {kol.namn} finns inte, varken i databasen eller i filen enhet. "
-            f"Kända enheter: {', '.join(ktx.enheter.values())}."
+            f"Kända enheter: {', '.join(maskera(k) for k in ktx.enheter.values())}."
         )
     return kod
 
@@ -670,11 +688,15 @@ def _tolka_heltal(kol: _Kolumn, varde, ktx: _Kontext) -> int:
         tal = int(_TUSENTAL.sub("", varde.strip()))
     else:
         raise _Cellfel(f"'{_visa(varde)}' i kolumnen {kol.namn} är inte ett heltal.")
+    # The value is shown as given (masked), never as the parsed number: 8501011234 is an
+    # identity number, and 0101011234 would lose the zero that the masking looks for.
+    if abs(tal) > HELTAL_MAX:
+        raise _Cellfel(f"Värdet {_visa(varde)} i kolumnen {kol.namn} är för stort.")
     if kol.hogst is not None and not kol.minst <= tal <= kol.hogst:
-        raise _Cellfel(f"Värdet {tal} i kolumnen {kol.namn} måste ligga mellan {kol.minst} och {kol.hogst}.")
+        raise _Cellfel(f"Värdet {_visa(varde)} i kolumnen {kol.namn} måste ligga mellan {kol.minst} och {kol.hogst}.")
     if kol.minst is not None and tal < kol.minst:
         grans = "vara negativt" if kol.minst == 0 else f"vara mindre än {kol.minst}"
-        raise _Cellfel(f"Värdet {tal} i kolumnen {kol.namn} får inte {grans}.")
+        raise _Cellfel(f"Värdet {_visa(varde)} i kolumnen {kol.namn} får inte {grans}.")
     return tal
 
 

@@ -21,10 +21,10 @@ ROLLER = ("politiker", "medarbetare", "processledning", "admin")
 # Pages per role, in navigation order (page key -> who may open it). A page that is not
 # built yet is simply not listed here; the navigation registers only listed pages.
 SIDOR_PER_ROLL: dict[str, tuple[str, ...]] = {
-    "politiker": ("oversikt",),
-    "medarbetare": ("oversikt",),
-    "processledning": ("oversikt", "data", "granskning"),
-    "admin": ("oversikt", "data", "granskning", "admin"),
+    "politiker": ("oversikt", "malgrupp"),
+    "medarbetare": ("oversikt", "malgrupp"),
+    "processledning": ("oversikt", "malgrupp", "data", "granskning"),
+    "admin": ("oversikt", "malgrupp", "data", "granskning", "admin"),
 }
 
 

@@ -60,7 +60,7 @@ def profil_data(engine: Engine, omfang: Omfang, omgang_id: str, enhet: str | Non
 def profil_tabell(engine: Engine, omfang: Omfang, omgang_id: str, enhet: str | None = None) -> pd.DataFrame:
     """The profile report as a long table with Swedish headers, for CSV and Excel downloads."""
     data = profil_data(engine, omfang, omgang_id, enhet)
-    skydd_text = "på" if data["skydd"] else "av (ej röjandeskyddad, får inte spridas)"
+    skydd_text = "på" if data["skydd"] else "av – får inte spridas"
     rader = []
     for v, celler in data["variabler"].items():
         kodord = _etiketter(engine, v)

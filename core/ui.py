@@ -23,7 +23,12 @@ from streamlit.errors import StreamlitAPIException
 from streamlit_authenticator.utilities import LoginError
 
 from core import audit, auth, charts, config, db, exporter, importer, koder, nedladdning, text
+from core.matt import datakvalitet as datakvalitet_matt
+from core.matt import jamforelse as jamforelse_matt
+from core.matt import korstabell as korstabell_matt
 from core.matt import oversikt as oversikt_matt
+from core.matt import profil as profil_matt
+from core.matt.profil import ALLA, Urval
 from core.models import Enhet
 from core.omfang import BehorighetsFel, Omfang
 
@@ -615,6 +620,850 @@ def exportnamn() -> str:
     return f"vagen-export-{dt.date.today().isoformat()}.xlsx"
 
 
+# --- Målgrupp ---------------------------------------------------------------------------------
+
+# The views of Målgrupp (tabs that run only when open, so the page computes what it shows).
+MALGRUPP_VYER = ("Fördelning", "En enhet mot resten", "Analysseminariet")
+
+# Every variable of Målgrupp once, in groups a unit head recognises.
+OMRADEN: dict[str, tuple[str, ...]] = {
+    "Bakgrund": ("kon", "aldersgrupp", "alder", "fodelseregion"),
+    "Boende och familj": ("hushallstyp", "hemmavarande_barn", "boende", "hyra_over_skalig"),
+    "Utbildning och arbete": (
+        "utbildning",
+        "pagaende_studier",
+        "arbetshistorik",
+        "pagaende_arbete",
+        "af_inskriven",
+        "arbetshinder",
+    ),
+    "Hälsa": ("halsa", "sjukintyg", "sjukersattning_avslag", "missbruk"),
+    "Försörjning": ("inskrivningstid", "huvudsaklig_forsorjning", "andra_ersattningar", "a_kassa"),
+    "Process": ("pagaende_insats", "handlingsplan", "sip", "forandringspotential"),
+}
+
+# The question each variable's chart answers (its title).
+FRAGOR: dict[str, str] = {
+    "kon": "Hur många är kvinnor och hur många män?",
+    "aldersgrupp": "Hur gamla är personerna?",
+    "alder": "Hur många är under 25 år, och hur många 55 år eller äldre?",
+    "fodelseregion": "Var är personerna födda?",
+    "hushallstyp": "I vilka hushåll lever personerna?",
+    "hemmavarande_barn": "Hur många har hemmavarande barn?",
+    "boende": "Hur bor personerna?",
+    "hyra_over_skalig": "Hur många har en hyra över skälig nivå?",
+    "utbildning": "Vilken utbildning har personerna?",
+    "pagaende_studier": "Studerar personerna just nu, och i så fall vad?",
+    "arbetshistorik": "Har personerna arbetat tidigare?",
+    "pagaende_arbete": "Hur många arbetar just nu?",
+    "af_inskriven": "Hur många är inskrivna på Arbetsförmedlingen?",
+    "arbetshinder": "Vad hindrar personerna från att arbeta?",
+    "halsa": "Hur många har psykisk eller fysisk ohälsa?",
+    "sjukintyg": "Hur många har sjukintyg?",
+    "sjukersattning_avslag": "Hur många har fått avslag på sjukersättning?",
+    "missbruk": "Hur många har ett känt missbruk eller beroende?",
+    "inskrivningstid": "Hur länge har personerna haft försörjningsstöd?",
+    "huvudsaklig_forsorjning": "Vad lever personerna huvudsakligen på?",
+    "andra_ersattningar": "Vilka andra ersättningar har personerna?",
+    "a_kassa": "Hur många har rätt till a-kassa?",
+    "pagaende_insats": "Har personerna en pågående arbetsmarknadsinsats, och hos vem?",
+    "handlingsplan": "Hur många har en handlingsplan?",
+    "sip": "Hur många har en samordnad individuell plan (SIP)?",
+    "forandringspotential": "Hur stor bedöms personernas förändringspotential vara?",
+}
+
+URVAL_ETIKETTER = {
+    "enhet": "Enhet",
+    "kon": "Kön",
+    "aldersgrupp": "Åldersgrupp",
+    "fodelseregion": "Födelseregion",
+    "inskrivningstid": "Tid med försörjningsstöd",
+}
+URVAL_RENSA_NYCKEL = "vagen_urval_rensa"
+RESTEN_NAMN = "Resten av processen"
+SKYDD_AV = "av – får inte spridas"
+SKYDD_PA = "på"
+UTAN_SKYDD_ETIKETT = "Ladda ner utan röjandeskydd"
+KONSFARGER = {"K": charts.KVINNOR_FARG, "M": charts.MAN_FARG, koder.SAKNAS: charts.RESTEN_FARG}
+OKAND_OCH_SAKNAS = (
+    "”Okänt” betyder att handläggaren svarade att uppgiften inte är känd; ”Uppgift saknas” att frågan inte besvarades."
+)
+
+
+@st.cache_data(ttl=TTL_DATA, show_spinner=False)
+def _enheter(url: str, version: str) -> dict[str, str]:
+    with _engine(url).connect() as conn:
+        rader = conn.execute(select(Enhet.enhet, Enhet.namn, Enhet.typ)).all()
+    typer = list(koder.ENHETSTYP)
+    rader = sorted(rader, key=lambda r: (typer.index(r.typ) if r.typ in typer else len(typer), r.namn))
+    return {r.enhet: r.namn for r in rader}
+
+
+def enheter_i_ordning() -> dict[str, str]:
+    """Every unit, code -> name: the process units first, each kind by name."""
+    return _enheter(config.databas_url(), dataversion())
+
+
+def kort_enhetsnamn(namn: str) -> str:
+    """A unit's name without its parenthesis (``Ekonomiskt bistånd``), for column heads."""
+    return namn.split(" (")[0]
+
+
+def _urvalsalternativ(falt: str) -> dict[str, str]:
+    saknas = {koder.SAKNAS: koder.SAKNAS_ETIKETT}
+    if falt == "enhet":
+        return enheter_i_ordning()
+    if falt == "kon":
+        return {**koder.KON_PLURAL, **saknas}
+    if falt == "aldersgrupp":
+        return {**koder.ALDERSGRUPP, **saknas}
+    if falt == "fodelseregion":
+        return {**koder.FODELSEREGION, **saknas}
+    return {**koder.INSKRIVNINGSTID, **saknas}
+
+
+def _rensa_urval() -> None:
+    for nyckel in URVALSNYCKLAR.values():
+        st.session_state[nyckel] = []
+
+
+def urvalsval() -> Urval:
+    """The Målgrupp filter in the sidebar: unit, sex, age band, birth region, time on
+    assistance (drawn once by ``app.py`` on the pages that use it; empty means all).
+
+    Returns
+    -------
+    core.matt.profil.Urval
+        Frozen and hashable, so it is part of every cache key.
+    """
+    st.sidebar.markdown("**Urval**")
+    for falt, nyckel in URVALSNYCKLAR.items():
+        alternativ = _urvalsalternativ(falt)
+        vald = st.session_state.get(nyckel)
+        if vald and any(v not in alternativ for v in vald):
+            # A unit removed since it was chosen (or another database): drop it.
+            st.session_state[nyckel] = [v for v in vald if v in alternativ]
+        st.sidebar.multiselect(
+            URVAL_ETIKETTER[falt],
+            list(alternativ),
+            format_func=lambda k, a=alternativ: a.get(k, k),
+            key=nyckel,
+            placeholder="Alla",
+        )
+    urval = valt_urval()
+    if urval != ALLA:
+        st.sidebar.button("Rensa urvalet", key=URVAL_RENSA_NYCKEL, on_click=_rensa_urval)
+    return urval
+
+
+def valt_urval() -> Urval:
+    """The filter chosen in the sidebar, codes in code-list order (one cache key per filter)."""
+    varden = {}
+    for falt, nyckel in URVALSNYCKLAR.items():
+        vald = set(st.session_state.get(nyckel) or ())
+        varden[falt] = tuple(k for k in _urvalsalternativ(falt) if k in vald)
+    return Urval(**varden)
+
+
+def urvalstext(urval: Urval) -> str:
+    """The filter in words: ``Kön: Kvinnor; Åldersgrupp: 16–24 år`` (or "alla personer …")."""
+    delar = []
+    for falt in URVALSNYCKLAR:
+        valda = getattr(urval, falt)
+        if valda:
+            alternativ = _urvalsalternativ(falt)
+            delar.append(f"{URVAL_ETIKETTER[falt]}: {', '.join(alternativ.get(k, k) for k in valda)}")
+    return "; ".join(delar) if delar else "alla personer i mätomgången"
+
+
+@st.cache_data(ttl=TTL_DATA, show_spinner="Räknar …", max_entries=500)
+def _profil(url: str, omfang: Omfang, omgang_id: str, urval: Urval, variabler: tuple, export: bool, version: str):
+    return profil_matt.profil(_engine(url), omfang, omgang_id, urval, list(variabler), export=export)
+
+
+def las_profil(
+    omfang: Omfang, omgang_id: str, urval: Urval = ALLA, variabler: tuple[str, ...] = ("kon",), *, export: bool = False
+):
+    """The profile of the filtered round for the scope (only the variables asked for),
+    cached per data version.
+
+    Returns
+    -------
+    core.matt.profil.Profil
+    """
+    return _profil(config.databas_url(), omfang, omgang_id, urval, tuple(variabler), export, dataversion())
+
+
+@st.cache_data(ttl=TTL_DATA, show_spinner="Räknar …", max_entries=300)
+def _jamforelse(
+    url: str, omfang: Omfang, omgang_id: str, enhet: str, variabel: str, urval: Urval, export: bool, version: str
+):
+    return jamforelse_matt.enhet_mot_resten(_engine(url), omfang, omgang_id, enhet, variabel, urval, export=export)
+
+
+def las_jamforelse(omfang: Omfang, omgang_id: str, enhet: str, variabel: str, urval: Urval, *, export: bool = False):
+    """One unit against the rest of the filtered round, cached per data version.
+
+    Returns
+    -------
+    core.matt.jamforelse.Jamforelse
+    """
+    return _jamforelse(config.databas_url(), omfang, omgang_id, enhet, variabel, urval, export, dataversion())
+
+
+@st.cache_data(ttl=TTL_DATA, show_spinner="Räknar …", max_entries=300)
+def _korstabell(
+    url: str, omfang: Omfang, omgang_id: str, rad: str, kolumn: str, urval: Urval, export: bool, version: str
+):
+    return korstabell_matt.korstabell(_engine(url), omfang, omgang_id, rad, kolumn, urval, export=export)
+
+
+def las_korstabell(omfang: Omfang, omgang_id: str, rad: str, kolumn: str, urval: Urval, *, export: bool = False):
+    """The cross-tab of two variables in the filtered round, cached per data version.
+
+    Returns
+    -------
+    core.matt.korstabell.Korstabell
+    """
+    return _korstabell(config.databas_url(), omfang, omgang_id, rad, kolumn, urval, export, dataversion())
+
+
+def urvalets_storlek(p) -> bool:
+    """The round, the filter in words and the number of persons it leaves.
+
+    Returns False, after saying why, when nothing more may be shown: nobody matches, or the
+    group is 1–4 persons for a scope whose output is suppressed (then the group shows
+    nothing but "färre än 5").
+    """
+    siffra, beskrivning = st.columns([1, 4], vertical_alignment="center")
+    siffra.metric("Personer i urvalet", text.tal(p.n, skyddad=p.n_skyddad))
+    beskrivning.caption(
+        f"Mätomgång {p.omgang.omgang_id} ({text.datum(p.omgang.datum)}).  \nUrval: {urvalstext(p.urval)}."
+        + (f"  \nSmå tal visas som ”{text.farre_an()}” (röjandeskydd)." if p.skyddad else "")
+    )
+    if p.n_skyddad:
+        st.warning(
+            f"Urvalet omfattar {text.antal_personer(None, skyddad=True)}. Av röjandeskäl visas inget mer; "
+            "vidga urvalet i sidopanelen."
+        )
+        return False
+    if not p.n:
+        st.info("Ingen person i mätomgången matchar urvalet. Vidga urvalet i sidopanelen.")
+        return False
+    return True
+
+
+def variabelval(nyckel: str, variabler: tuple[str, ...] | None = None) -> str:
+    """Choose a variable: an area (Bakgrund, Hälsa, …), then a variable of it.
+
+    ``nyckel`` prefixes the widget keys; ``variabler`` limits the choice (None: all).
+    """
+    omraden = {o: tuple(v for v in vs if variabler is None or v in variabler) for o, vs in OMRADEN.items()}
+    omraden = {o: vs for o, vs in omraden.items() if vs}
+    namn = list(omraden)
+    omrade = st.segmented_control(
+        "Område", namn, key=f"{nyckel}_omrade", default=namn[0], required=True, label_visibility="collapsed"
+    )
+    omrade = omrade if omrade in omraden else namn[0]
+    val = omraden[omrade]
+    variabel = st.pills(
+        "Variabel",
+        list(val),
+        format_func=lambda v: koder.VARIABLER[v].etikett,
+        key=f"{nyckel}_variabel_{namn.index(omrade)}",
+        default=val[0],
+        required=True,
+    )
+    return variabel if variabel in val else val[0]
+
+
+def flervalstext(variabel: str) -> str | None:
+    """Why a variable's shares do not add up to 100 % (None when they do)."""
+    if variabel == "arbetshinder":
+        return "En person kan ha flera hinder; andelarna summerar inte till 100 %."
+    if variabel == "alder":
+        return "Bara de under 25 och de som är 55 år eller äldre visas; andelarna summerar inte till 100 %."
+    if koder.VARIABLER[variabel].flerval:
+        return "En person kan ha flera svar; andelarna summerar inte till 100 %."
+    return None
+
+
+def _kon_plural(df: pd.DataFrame, variabel: str, kod: str = "kod", etikett: str = "etikett") -> pd.DataFrame:
+    """A distribution of ``kon`` reads "Kvinnor" and "Män" (the code list's labels are singular)."""
+    if variabel != "kon":
+        return df
+    return df.assign(**{etikett: [koder.KON_PLURAL.get(k, e) for k, e in zip(df[kod], df[etikett], strict=True)]})
+
+
+def _korstabell_for_visning(kt):
+    """The cross-tab's cells and margins with "Kvinnor"/"Män" for ``kon``."""
+    celler = _kon_plural(kt.celler, kt.radvariabel, "rad", "rad_etikett")
+    celler = _kon_plural(celler, kt.kolumnvariabel, "kolumn", "kolumn_etikett")
+    return celler, _kon_plural(kt.rader, kt.radvariabel), _kon_plural(kt.kolumner, kt.kolumnvariabel)
+
+
+def _antal_eller_farre(n, skyddad: bool):
+    """A count for a download: the number, or "färre än 5"."""
+    if skyddad:
+        return text.farre_an()
+    return None if n is None or pd.isna(n) else int(n)
+
+
+def _andel_eller_tom(andel, skyddad: bool = False):
+    if skyddad or andel is None or pd.isna(andel):
+        return None
+    return float(andel)
+
+
+def fordelningstabell(df: pd.DataFrame) -> pd.DataFrame:
+    """A distribution for reading: ``Svar``, ``Antal``, ``Andel`` as Swedish text
+    (suppressed: "färre än 5" and a blank share)."""
+    return pd.DataFrame(
+        {
+            "Svar": df["etikett"],
+            "Antal": [
+                text.tal(_tal_eller_none(n), skyddad=bool(s)) for n, s in zip(df["n"], df["skyddad"], strict=True)
+            ],
+            "Andel": [
+                "" if s else charts.andeltext(_tal_eller_none(a))
+                for a, s in zip(df["andel"], df["skyddad"], strict=True)
+            ],
+        }
+    )
+
+
+def fordelning_fil(p, variabel: str) -> pd.DataFrame:
+    """A distribution as a download (long, Swedish headers, the protection stated in a column)."""
+    df = _kon_plural(p.fordelningar[variabel], variabel)
+    return pd.DataFrame(
+        {
+            "Mätomgång": p.omgang.omgang_id,
+            "Urval": urvalstext(p.urval),
+            "Röjandeskydd": SKYDD_PA if p.skyddad else SKYDD_AV,
+            "Personer i urvalet": _antal_eller_farre(p.n, p.n_skyddad),
+            "Variabel": koder.VARIABLER[variabel].etikett,
+            "Svar": df["etikett"],
+            "Antal": [_antal_eller_farre(n, bool(s)) for n, s in zip(df["n"], df["skyddad"], strict=True)],
+            "Andel": [_andel_eller_tom(a, bool(s)) for a, s in zip(df["andel"], df["skyddad"], strict=True)],
+        }
+    )
+
+
+def tabell(df: pd.DataFrame, *, bred: bool = False) -> None:
+    """A table of formatted text, every row shown, numbers (every column but the first)
+    right-aligned. ``bred``: as wide as the page (cross-tabs); else as wide as its content."""
+    forsta = df.columns[0]
+    config = {forsta: st.column_config.TextColumn(width=None if bred else "large")}
+    config |= {k: st.column_config.TextColumn(alignment="right", width=None if bred else 100) for k in df.columns[1:]}
+    hojd = min(35 * (len(df) + 1) + 3, 800)  # every row, no scrolling (Streamlit's row height)
+    st.dataframe(df, hide_index=True, width="stretch" if bred else "content", height=hojd, column_config=config)
+
+
+def _loggad_fil(bygg, filnamn: str, anvandare: str | None):
+    """A callable for ``st.download_button`` that builds an unsuppressed file when clicked
+    and logs it in the audit log then (no Streamlit calls: it runs outside the script)."""
+    url = config.databas_url()
+
+    def skapa() -> bytes:
+        data = nedladdning.csv_for_lasning(bygg(db.get_engine(url)))
+        audit.logga(
+            db.get_engine(url), anvandare, "export", detalj={"format": "csv", "fil": filnamn, "rojandeskydd": False}
+        )
+        return data
+
+    return skapa
+
+
+def nedladdning_med_skydd(
+    omfang: Omfang,
+    filnamn: str,
+    *,
+    nyckel: str,
+    skyddad,
+    oskyddad,
+    etikett: str = "Ladda ner (CSV)",
+) -> None:
+    """A CSV download that goes through disclosure control for exports.
+
+    politiker and medarbetare always get the suppressed file. processledning and admin get
+    it too unless they tick "Ladda ner utan röjandeskydd"; that file states it in its
+    ``Röjandeskydd`` column, is built only when clicked, and is logged.
+
+    Parameters
+    ----------
+    skyddad : () -> DataFrame, the suppressed table (``export=True`` with the user's scope).
+    oskyddad : (engine) -> DataFrame, the unsuppressed table (``export=True`` with
+        ``omfang.med_skydd(False)``); runs outside the script, so no cached loaders.
+    """
+    utan_skydd = False
+    if not omfang.skyddad_skarm:
+        utan_skydd = st.checkbox(
+            UTAN_SKYDD_ETIKETT,
+            key=f"{nyckel}_utan_skydd",
+            help="Filen visar då även små tal. Den får inte spridas, och uttaget loggas.",
+        )
+    if utan_skydd:
+        data = _loggad_fil(oskyddad, filnamn, anvandarnamn())
+    else:
+        data = nedladdning.csv_for_lasning(skyddad())
+    st.download_button(etikett, data=data, file_name=filnamn, mime="text/csv", key=nyckel, on_click="ignore")
+    if utan_skydd:
+        st.caption("Filen är inte röjandeskyddad: den får inte spridas.")
+
+
+def _filnamn(*delar: str) -> str:
+    return "-".join(str(d).replace("+", "plus").replace("<", "under") for d in delar) + ".csv"
+
+
+def fordelning_block(omfang: Omfang, omgang_id: str, urval: Urval, variabel: str) -> None:
+    """One variable's distribution: the chart, the table and the download."""
+    p = las_profil(omfang, omgang_id, urval, (variabel,))
+    df = _kon_plural(p.fordelningar[variabel], variabel)
+    undertitel = [f"Andel av {text.antal_personer(p.n, skyddad=p.n_skyddad)} i urvalet."]
+    if (notering := flervalstext(variabel)) is not None:
+        undertitel.append(notering)
+    diagram(
+        charts.fordelning(df, FRAGOR[variabel], undertitel=undertitel, farger=KONSFARGER if variabel == "kon" else None)
+    )
+    tabell(fordelningstabell(df))
+    nedladdning_med_skydd(
+        omfang,
+        _filnamn("malgrupp", variabel, omgang_id),
+        nyckel="malgrupp_fordelning_csv",
+        skyddad=lambda: fordelning_fil(las_profil(omfang, omgang_id, urval, (variabel,), export=True), variabel),
+        oskyddad=lambda eng: fordelning_fil(
+            profil_matt.profil(eng, omfang.med_skydd(False), omgang_id, urval, [variabel], export=True), variabel
+        ),
+    )
+
+
+def jamforelsetabell(j, enhetsnamn: str) -> pd.DataFrame:
+    """A unit against the rest as Swedish text: ``Svar``, then count and share per group."""
+    f = _kon_plural(j.fordelning, j.variabel)
+    ut = pd.DataFrame({"Svar": f.loc[f["grupp"] == "enhet", "etikett"].to_numpy()})
+    for grupp, namn in (("enhet", enhetsnamn), ("resten", RESTEN_NAMN)):
+        d = f[f["grupp"] == grupp]
+        ut[f"{namn}, antal"] = [
+            text.tal(_tal_eller_none(n), skyddad=bool(s)) for n, s in zip(d["n"], d["skyddad"], strict=True)
+        ]
+        ut[f"{namn}, andel"] = [
+            "" if s else charts.andeltext(_tal_eller_none(a)) for a, s in zip(d["andel"], d["skyddad"], strict=True)
+        ]
+    return ut
+
+
+def jamforelse_fil(j, enhetsnamn: str) -> pd.DataFrame:
+    """A unit against the rest as a download (long, one row per group and answer)."""
+    storlek = j.storlek.set_index("grupp")
+    f = _kon_plural(j.fordelning, j.variabel)
+    return pd.DataFrame(
+        {
+            "Mätomgång": j.omgang.omgang_id,
+            "Urval": urvalstext(j.urval),
+            "Röjandeskydd": SKYDD_PA if j.skyddad else SKYDD_AV,
+            "Variabel": koder.VARIABLER[j.variabel].etikett,
+            "Grupp": f["grupp"].map({"enhet": enhetsnamn, "resten": RESTEN_NAMN}),
+            "Personer i gruppen": [
+                _antal_eller_farre(storlek.loc[g, "n"], bool(storlek.loc[g, "skyddad"])) for g in f["grupp"]
+            ],
+            "Svar": f["etikett"],
+            "Antal": [_antal_eller_farre(n, bool(s)) for n, s in zip(f["n"], f["skyddad"], strict=True)],
+            "Andel": [_andel_eller_tom(a, bool(s)) for a, s in zip(f["andel"], f["skyddad"], strict=True)],
+        }
+    )
+
+
+def enhet_mot_resten_block(omfang: Omfang, omgang_id: str, urval: Urval) -> None:
+    """Choose a unit and a variable; the unit's distribution next to the rest of the process."""
+    alla = enheter_i_ordning()
+    koder_ = list(alla)
+    standard = koder_.index(omfang.enhet) if omfang.enhet in alla else 0
+    enhet = st.columns([3, 2])[0].selectbox(
+        "Enhet", koder_, index=standard, format_func=lambda k: alla.get(k, k), key="malgrupp_jamfor_enhet"
+    )
+    variabel = variabelval("malgrupp_jamfor", jamforelse_matt.JAMFORBARA)
+    if urval.enhet or urval.ej_enhet:
+        st.caption("Enhetsvalet i sidopanelen används inte här: enheten jämförs med alla andra i urvalet.")
+    j = las_jamforelse(omfang, omgang_id, enhet, variabel, urval)
+    namn = kort_enhetsnamn(alla.get(enhet, enhet))
+    storlek = {
+        g: text.antal_personer(_tal_eller_none(n), skyddad=bool(s))
+        for g, n, s in zip(j.storlek["grupp"], j.storlek["n"], j.storlek["skyddad"], strict=True)
+    }
+    st.caption(
+        f"{namn}: {storlek['enhet']}. {RESTEN_NAMN}: {storlek['resten']}. En person hör till enheten om "
+        "mätningen gjordes där, eller om hen har en insats från eller hos enheten som pågår eller "
+        "avslutades under de senaste tolv månaderna."
+    )
+    if (j.storlek["grupp"].eq("enhet") & j.storlek["n"].eq(0)).any():
+        st.info(f"Ingen person i urvalet hör till {namn} i den här mätomgången.")
+        return
+    undertitel = ["Andel av personerna i varje grupp."]
+    if (notering := flervalstext(variabel)) is not None:
+        undertitel.append(notering)
+    diagram(
+        charts.jamforelse(
+            _kon_plural(j.fordelning, variabel),
+            f"{koder.VARIABLER[variabel].etikett}: skiljer sig {namn} från resten av processen?",
+            {"enhet": namn, "resten": RESTEN_NAMN},
+            undertitel=undertitel,
+        )
+    )
+    tabell(jamforelsetabell(j, namn), bred=True)
+    nedladdning_med_skydd(
+        omfang,
+        _filnamn("malgrupp", enhet, "mot-resten", variabel, omgang_id),
+        nyckel="malgrupp_jamfor_csv",
+        skyddad=lambda: jamforelse_fil(las_jamforelse(omfang, omgang_id, enhet, variabel, urval, export=True), namn),
+        oskyddad=lambda eng: jamforelse_fil(
+            jamforelse_matt.enhet_mot_resten(
+                eng, omfang.med_skydd(False), omgang_id, enhet, variabel, urval, export=True
+            ),
+            namn,
+        ),
+    )
+
+
+KORS_RAD_NYCKEL = "malgrupp_kors_rad"
+KORS_KOLUMN_NYCKEL = "malgrupp_kors_kolumn"
+
+
+def _byt_rader_och_kolumner() -> None:
+    rad, kol = st.session_state.get(KORS_RAD_NYCKEL), st.session_state.get(KORS_KOLUMN_NYCKEL)
+    st.session_state[KORS_RAD_NYCKEL], st.session_state[KORS_KOLUMN_NYCKEL] = kol, rad
+
+
+def _visade(marginal: pd.DataFrame) -> list[str]:
+    """Codes of a cross-tab dimension worth a row or column: anyone has them (or hidden)."""
+    return [k for k, n, s in zip(marginal["kod"], marginal["n"], marginal["skyddad"], strict=True) if s or n]
+
+
+def _marginalandel(n, skyddad: bool, total, total_skyddad: bool):
+    if skyddad or total_skyddad or n is None or pd.isna(n) or not total:
+        return None
+    return int(n) / int(total)
+
+
+def korstabell_tabell(kt, matt: str) -> pd.DataFrame:
+    """A cross-tab for reading: rows × columns in the chosen measure, with its margins.
+
+    ``matt`` ``"n"``: counts with a ``Totalt`` column and row. ``"radandel"``: each row's
+    shares, the ``Totalt`` row the column codes' shares of everyone, and the row's persons
+    in ``Antal personer``. ``"kolumnandel"``: the mirror image. Suppressed cells read
+    "färre än 5"; rows and columns that nobody has are left out.
+    """
+    celler, rm, km = _korstabell_for_visning(kt)
+    rader, kolumner = _visade(rm), _visade(km)
+    celler = celler.set_index(["rad", "kolumn"])
+    rm = rm.set_index("kod")
+    km = km.set_index("kod")
+    rubrik = koder.VARIABLER[kt.radvariabel].etikett
+
+    def cell(r, k) -> str:
+        c = celler.loc[(r, k)]
+        if c["skyddad"]:
+            return text.farre_an()
+        if matt == "n":
+            return text.tal(_tal_eller_none(c["n"]))
+        return text.procent(_tal_eller_none(c[matt]))
+
+    def antal(m, kod) -> str:
+        return text.tal(_tal_eller_none(m.loc[kod, "n"]), skyddad=bool(m.loc[kod, "skyddad"]))
+
+    def andel(m, kod) -> str:
+        a = _marginalandel(m.loc[kod, "n"], bool(m.loc[kod, "skyddad"]), kt.total, kt.total_skyddad)
+        return text.farre_an() if m.loc[kod, "skyddad"] else text.procent(a)
+
+    total = text.tal(kt.total, skyddad=kt.total_skyddad)
+    ut = []
+    for r in rader:
+        rad = {rubrik: rm.loc[r, "etikett"]} | {km.loc[k, "etikett"]: cell(r, k) for k in kolumner}
+        if matt == "n":
+            rad["Totalt"] = antal(rm, r)
+        elif matt == "radandel":
+            rad["Antal personer"] = antal(rm, r)
+        else:
+            rad["Totalt"] = andel(rm, r)
+        ut.append(rad)
+    if matt == "n":
+        ut.append({rubrik: "Totalt"} | {km.loc[k, "etikett"]: antal(km, k) for k in kolumner} | {"Totalt": total})
+    elif matt == "radandel":
+        ut.append(
+            {rubrik: "Totalt"} | {km.loc[k, "etikett"]: andel(km, k) for k in kolumner} | {"Antal personer": total}
+        )
+    else:
+        ut.append(
+            {rubrik: "Antal personer"} | {km.loc[k, "etikett"]: antal(km, k) for k in kolumner} | {"Totalt": total}
+        )
+    return pd.DataFrame(ut)
+
+
+def korstabell_fil(kt, omgang_id: str, urval: Urval) -> pd.DataFrame:
+    """A cross-tab as a download: one row per cell and margin (``Totalt``), with the count,
+    the share of the row and the share of the column."""
+    rad_namn = koder.VARIABLER[kt.radvariabel].etikett
+    kol_namn = koder.VARIABLER[kt.kolumnvariabel].etikett
+    if rad_namn == kol_namn:  # pragma: no cover - two different variables never share a label
+        kol_namn += " (kolumn)"
+    celler, rm, km = _korstabell_for_visning(kt)
+    rader = []
+    for c in celler.itertuples(index=False):
+        rader.append(
+            {
+                rad_namn: c.rad_etikett,
+                kol_namn: c.kolumn_etikett,
+                "Antal": _antal_eller_farre(c.n, bool(c.skyddad)),
+                "Andel av raden": _andel_eller_tom(c.radandel, bool(c.skyddad)),
+                "Andel av kolumnen": _andel_eller_tom(c.kolumnandel, bool(c.skyddad)),
+            }
+        )
+    for m in rm.itertuples(index=False):
+        rader.append(
+            {
+                rad_namn: m.etikett,
+                kol_namn: "Totalt",
+                "Antal": _antal_eller_farre(m.n, bool(m.skyddad)),
+                "Andel av raden": None,
+                "Andel av kolumnen": _marginalandel(m.n, bool(m.skyddad), kt.total, kt.total_skyddad),
+            }
+        )
+    for m in km.itertuples(index=False):
+        rader.append(
+            {
+                rad_namn: "Totalt",
+                kol_namn: m.etikett,
+                "Antal": _antal_eller_farre(m.n, bool(m.skyddad)),
+                "Andel av raden": _marginalandel(m.n, bool(m.skyddad), kt.total, kt.total_skyddad),
+                "Andel av kolumnen": None,
+            }
+        )
+    rader.append(
+        {
+            rad_namn: "Totalt",
+            kol_namn: "Totalt",
+            "Antal": _antal_eller_farre(kt.total, kt.total_skyddad),
+            "Andel av raden": None,
+            "Andel av kolumnen": None,
+        }
+    )
+    df = pd.DataFrame(rader)
+    df.insert(0, "Röjandeskydd", SKYDD_PA if kt.skyddad else SKYDD_AV)
+    df.insert(0, "Urval", urvalstext(urval))
+    df.insert(0, "Mätomgång", omgang_id)
+    return df
+
+
+def analysseminariet(omfang: Omfang, omgang_id: str, urval: Urval) -> None:
+    """The analysis seminar: a free cross-tab of two variables, filtered as the page."""
+    st.write("En fråga från rummet: välj två variabler och se hur de hänger ihop i urvalet.")
+    korsbara = list(korstabell_matt.KORSBARA)
+
+    def etikett(v: str) -> str:
+        return koder.VARIABLER[v].etikett
+
+    k1, k2, k3 = st.columns([3, 3, 4], vertical_alignment="bottom")
+    rad = k1.selectbox(
+        "Rader", korsbara, index=korsbara.index("arbetshinder"), format_func=etikett, key=KORS_RAD_NYCKEL
+    )
+    kolumn = k2.selectbox(
+        "Kolumner", korsbara, index=korsbara.index("kon"), format_func=etikett, key=KORS_KOLUMN_NYCKEL
+    )
+    k3.button("Byt rader och kolumner", key="malgrupp_kors_byt", on_click=_byt_rader_och_kolumner)
+    matt = st.segmented_control(
+        "Visa",
+        list(charts.KORSMATT),
+        format_func=charts.KORSMATT.get,
+        key="malgrupp_kors_matt",
+        default="n",
+        required=True,
+    )
+    matt = matt if matt in charts.KORSMATT else "n"
+    if rad == kolumn:
+        st.warning("Välj två olika variabler.")
+        return
+    kt = las_korstabell(omfang, omgang_id, rad, kolumn, urval)
+    noteringar = [
+        f"{etikett(v)}: {flervalstext(v)[0].lower()}{flervalstext(v)[1:]}"
+        for v in (rad, kolumn)
+        if flervalstext(v) is not None
+    ]
+    for n in noteringar:
+        st.caption(n)
+    celler, rm, km = _korstabell_for_visning(kt)
+    visade = celler[celler["rad"].isin(_visade(rm)) & celler["kolumn"].isin(_visade(km))]
+    forklaring = {
+        "n": "Antal personer.",
+        "radandel": f"Andel av raden: hur personerna i varje rad fördelar sig på {etikett(kolumn).lower()}.",
+        "kolumnandel": f"Andel av kolumnen: hur personerna i varje kolumn fördelar sig på {etikett(rad).lower()}.",
+    }[matt]
+    diagram(
+        charts.korstabell_karta(
+            visade,
+            matt,
+            f"{etikett(rad)} efter {etikett(kolumn).lower()}",
+            rad_titel=etikett(rad),
+            kolumn_titel=etikett(kolumn),
+            undertitel=[forklaring, "Svar som ingen i urvalet har visas inte."],
+        )
+    )
+    tabell(korstabell_tabell(kt, matt), bred=True)
+    nedladdning_med_skydd(
+        omfang,
+        _filnamn("korstabell", rad, kolumn, omgang_id),
+        nyckel="malgrupp_kors_csv",
+        skyddad=lambda: korstabell_fil(
+            las_korstabell(omfang, omgang_id, rad, kolumn, urval, export=True), omgang_id, urval
+        ),
+        oskyddad=lambda eng: korstabell_fil(
+            korstabell_matt.korstabell(eng, omfang.med_skydd(False), omgang_id, rad, kolumn, urval, export=True),
+            omgang_id,
+            urval,
+        ),
+    )
+
+
+# --- Data quality (Data page) -----------------------------------------------------------------
+
+KVALITETSMATT = {"andel_saknas": "Uppgift saknas (tomt svar)", "andel_okand": "Okänt"}
+
+
+@st.cache_data(ttl=TTL_DATA, show_spinner="Räknar …", max_entries=50)
+def _datakvalitet(url: str, omfang: Omfang, omgang_id: str, export: bool, version: str) -> pd.DataFrame:
+    if export:
+        return datakvalitet_matt.datakvalitet_export(_engine(url), omfang, omgang_id)
+    return datakvalitet_matt.datakvalitet(_engine(url), omfang, omgang_id)
+
+
+def las_datakvalitet(omfang: Omfang, omgang_id: str, *, export: bool = False) -> pd.DataFrame:
+    """Unknown and missing answers per variable and unit of a round (admin, processledning).
+
+    Returns
+    -------
+    DataFrame
+        See :func:`core.matt.datakvalitet.datakvalitet` (``export=True``:
+        :func:`~core.matt.datakvalitet.datakvalitet_export`).
+    """
+    return _datakvalitet(config.databas_url(), omfang, omgang_id, export, dataversion())
+
+
+def _kvalitetsnamn(dq: pd.DataFrame, *, med_antal: bool = False) -> dict[str, str]:
+    """Column names of the units: ``alla`` first, then the units' short names; ``med_antal``
+    adds each unit's persons (on screen only: admin and processledning see them unsuppressed)."""
+    namn = {"alla": "Hela omgången"}
+    finns = set(dq["enhet"])
+    alla = enheter_i_ordning()
+    namn |= {e: kort_enhetsnamn(n) for e, n in alla.items() if e in finns}
+    namn |= {e: e for e in sorted(finns) if e not in namn}
+    if med_antal:
+        personer = dict(zip(dq["enhet"], dq["personer"], strict=False))
+        namn = {e: f"{n} ({text.tal(_tal_eller_none(personer.get(e)))})" for e, n in namn.items()}
+    return namn
+
+
+def datakvalitet_tabell(dq: pd.DataFrame) -> pd.DataFrame:
+    """The whole round: ``Variabel``, ``Okänt``, ``Andel okänt``, ``Uppgift saknas``,
+    ``Andel saknas`` (Swedish text; "–" where a variable has no unknown code)."""
+    a = dq[dq["enhet"] == "alla"]
+    return pd.DataFrame(
+        {
+            "Variabel": a["etikett"].to_numpy(),
+            "Okänt": [text.tal(_tal_eller_none(n)) for n in a["okand"]],
+            "Andel okänt": [charts.andeltext(_tal_eller_none(x)) for x in a["andel_okand"]],
+            "Uppgift saknas": [text.tal(_tal_eller_none(n)) for n in a["saknas"]],
+            "Andel saknas": [charts.andeltext(_tal_eller_none(x)) for x in a["andel_saknas"]],
+        }
+    )
+
+
+def datakvalitet_per_enhet(dq: pd.DataFrame, matt: str) -> pd.DataFrame:
+    """One share per variable (rows) and unit (columns, the whole round first, each with its
+    number of persons), as text."""
+    namn = _kvalitetsnamn(dq, med_antal=True)
+    bred = dq.pivot(index="variabel", columns="enhet", values=matt)
+    etiketter = dict(zip(dq["variabel"], dq["etikett"], strict=False))
+    variabler = list(dict.fromkeys(dq["variabel"]))
+    ut = pd.DataFrame({"Variabel": [etiketter[v] for v in variabler]})
+    for e, n in namn.items():
+        ut[n] = [charts.andeltext(_tal_eller_none(bred.loc[v, e])) for v in variabler]
+    return ut
+
+
+def datakvalitet_fil(dq: pd.DataFrame, omgang_id: str, *, skyddad: bool) -> pd.DataFrame:
+    """The data-quality table as a download (``dq`` from
+    :func:`~core.matt.datakvalitet.datakvalitet_export`; ``skyddad`` says which it was)."""
+    namn = _kvalitetsnamn(dq)
+    return pd.DataFrame(
+        {
+            "Mätomgång": omgang_id,
+            "Röjandeskydd": SKYDD_PA if skyddad else SKYDD_AV,
+            "Enhet": dq["enhet"].map(namn),
+            "Variabel": dq["etikett"],
+            "Personer": [
+                _antal_eller_farre(n, bool(s)) for n, s in zip(dq["personer"], dq["personer_skyddad"], strict=True)
+            ],
+            "Okänt": [_antal_eller_farre(n, bool(s)) for n, s in zip(dq["okand"], dq["okand_skyddad"], strict=True)],
+            "Andel okänt": [_andel_eller_tom(a) for a in dq["andel_okand"]],
+            "Uppgift saknas": [
+                _antal_eller_farre(n, bool(s)) for n, s in zip(dq["saknas"], dq["saknas_skyddad"], strict=True)
+            ],
+            "Andel saknas": [_andel_eller_tom(a) for a in dq["andel_saknas"]],
+        }
+    )
+
+
+def datakvalitet_block(omfang: Omfang) -> None:
+    """The data-quality panel: per round, the share unknown and missing per variable and unit."""
+    omgangar = las_omgangar(omfang)
+    if omgangar.empty:
+        st.info("Inga mätomgångar är inlästa ännu.")
+        return
+    etiketter = {r["omgang_id"]: omgangsetikett(r) for _, r in omgangar.iterrows()}
+    if st.session_state.get("data_kvalitet_omgang") not in etiketter:
+        st.session_state.pop("data_kvalitet_omgang", None)
+    val, matt_val = st.columns([3, 2], vertical_alignment="bottom")
+    omgang_id = val.selectbox("Mätomgång", list(etiketter), format_func=etiketter.get, key="data_kvalitet_omgang")
+    dq = las_datakvalitet(omfang, omgang_id)
+    if dq.empty:
+        st.info("Mätomgången har inga mätningar.")
+        return
+    matt = matt_val.segmented_control(
+        "Visa",
+        list(KVALITETSMATT),
+        format_func=KVALITETSMATT.get,
+        key="data_kvalitet_matt",
+        default="andel_saknas",
+        required=True,
+    )
+    matt = matt if matt in KVALITETSMATT else "andel_saknas"
+    st.caption(OKAND_OCH_SAKNAS + " Andelarna är av alla personer i omgången, eller i enheten där mätningen gjordes.")
+    fraga = {
+        "andel_saknas": "Var lämnas frågorna obesvarade?",
+        "andel_okand": "Var svarar handläggarna ”okänt”?",
+    }[matt]
+    diagram(
+        charts.datakvalitet_karta(
+            dq,
+            matt,
+            fraga,
+            _kvalitetsnamn(dq, med_antal=True),
+            undertitel=f"{KVALITETSMATT[matt]}: andel av personerna per variabel och enhet, mätomgång {omgang_id}.",
+        )
+    )
+    tabell(datakvalitet_per_enhet(dq, matt), bred=True)
+    with st.expander("Antal för hela omgången"):
+        tabell(datakvalitet_tabell(dq))
+
+    nedladdning_med_skydd(
+        omfang,
+        _filnamn("datakvalitet", omgang_id),
+        nyckel="data_kvalitet_csv",
+        skyddad=lambda: datakvalitet_fil(las_datakvalitet(omfang, omgang_id, export=True), omgang_id, skyddad=True),
+        oskyddad=lambda eng: datakvalitet_fil(
+            datakvalitet_matt.datakvalitet_export(eng, omfang.med_skydd(False), omgang_id), omgang_id, skyddad=False
+        ),
+    )
+
+
 # --- helpers ----------------------------------------------------------------------------------
 
 
@@ -695,7 +1544,9 @@ def anvandartabell(df: pd.DataFrame) -> pd.DataFrame:
     ut["Roll"] = ut["Roll"].map(lambda r: koder.ROLLER.get(r, r))
     ut["Enhet"] = ut["Enhet"].map(lambda e: enhetsnamn(e) if e else "")
     ut["Aktiv"] = ut["Aktiv"].map({True: "Ja", False: "Nej"})
-    ut["Låst till (UTC)"] = [t.strftime("%Y-%m-%d %H:%M") if t is not None and not pd.isna(t) else "" for t in ut["Låst till (UTC)"]]
+    ut["Låst till (UTC)"] = [
+        t.strftime("%Y-%m-%d %H:%M") if t is not None and not pd.isna(t) else "" for t in ut["Låst till (UTC)"]
+    ]
     return ut
 
 

@@ -1,4 +1,5 @@
-"""Data: import a round (upload -> preview with every error -> import), the rounds, export."""
+"""Data: import a round (upload -> preview with every error -> import), the rounds, data quality,
+export."""
 
 import streamlit as st
 
@@ -59,6 +60,13 @@ if omgangar.empty:
     st.info("Inga mätomgångar är inlästa ännu.")
 else:
     ui.tabell_med_nedladdning(ui.omgangstabell(omgangar), "matomgangar.csv", nyckel="data_omgangar_csv")
+
+st.header("Datakvalitet")
+st.write(
+    "Hur ofta svaret är okänt eller saknas, per variabel och enhet: så att nästa mätdag kan bli bättre. "
+    "Här visas hur mätningen är ifylld, inte hur personerna har det."
+)
+ui.datakvalitet_block(omfang)
 
 st.header("Exportera")
 st.write(

@@ -114,6 +114,11 @@ ANROP = {
         lambda df: _ram(df, ()),
         False,
     ),
+    "core.matt.datakvalitet.datakvalitet_export": (
+        lambda e, o, t: core.matt.datakvalitet.datakvalitet_export(e, o, "2019-09"),
+        lambda df: _ram(df, ("personer", "okand", "saknas")),
+        True,
+    ),
     "core.rapport.profil_data": (lambda e, o, t: core.rapport.profil_data(e, o, "2019-09"), _rapport_data, True),
     "core.rapport.profil_tabell": (lambda e, o, t: core.rapport.profil_tabell(e, o, "2019-09"), _ram, True),
     "core.rapport.profil": (lambda e, o, t: core.rapport.profil(e, o, "2019-09", format="csv"), _inget, True),
@@ -138,6 +143,7 @@ ANROP = {
 # What each role may call at all (others must raise BehorighetsFel).
 BARA = {
     "core.matt.datakvalitet.datakvalitet": {"processledning", "admin"},
+    "core.matt.datakvalitet.datakvalitet_export": {"processledning", "admin"},
     "core.exporter.exportera_rader": {"processledning", "admin"},
     "core.exporter.xlsx_bytes": {"processledning", "admin"},
     "core.exporter.exportera_xlsx": {"processledning", "admin"},

@@ -31,7 +31,13 @@ from core.omfang import ROLLER, SIDOR_PER_ROLL, BehorighetsFel, Omfang
 
 ROT = __import__("pathlib").Path(__file__).resolve().parent.parent
 APP = str(ROT / "app.py")
-ALLA_SIDOR = {"oversikt": "Översikt", "data": "Data", "granskning": "Granskningslogg", "admin": "Användare"}
+ALLA_SIDOR = {
+    "oversikt": "Översikt",
+    "malgrupp": "Målgrupp",
+    "data": "Data",
+    "granskning": "Granskningslogg",
+    "admin": "Användare",
+}
 
 
 @pytest.fixture(scope="module")

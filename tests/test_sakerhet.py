@@ -168,5 +168,7 @@ def test_cli_skapar_forsta_administratoren(db_url, engine):
     )  # fmt: skip
     assert r.returncode == 1 and "måste höra till en enhet" in r.stderr and "Traceback" not in r.stderr
     with engine.connect() as c:
-        ops = c.execute(select(Granskningslogg.anvandare).where(Granskningslogg.handelse == "anvandare")).scalars().all()
+        ops = (
+            c.execute(select(Granskningslogg.anvandare).where(Granskningslogg.handelse == "anvandare")).scalars().all()
+        )
     assert len(ops) == 1 and ops[0].startswith("operatör")

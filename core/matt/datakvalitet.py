@@ -19,7 +19,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine, case, func, select
 
-from core import koder
+from core import koder, skydd
 from core.models import Matning, MatningVal, Person
 from core.omfang import Omfang
 
@@ -143,3 +143,96 @@ def datakvalitet(engine: Engine, omfang: Omfang, omgang_id: str) -> pd.DataFrame
     df = pd.DataFrame(ut)
     df["okand"] = df["okand"].astype("Int64")
     return df
+
+
+def skydda_datakvalitet(df: pd.DataFrame, grans: int | None = None) -> pd.DataFrame:
+    """Disclosure control for the data-quality table when it leaves the screen (a download).
+
+    The counts are of persons (with an unknown or a blank answer), so the rules of
+    ``core.skydd`` apply: a count of 1–4 is hidden (rule 1); a unit of 1–4 persons shows
+    nothing; the units' counts add up to the whole round's (``alla``), so within each
+    variable, if exactly one unit's count is hidden the next smallest above zero is hidden
+    too (rule 2), and the unit sizes likewise. A unit whose size is hidden shows no shares
+    (a share and its count would give the size back).
+
+    Parameters
+    ----------
+    df : :func:`datakvalitet`'s frame.
+
+    Returns
+    -------
+    A copy with ``personer``, ``okand``, ``saknas`` as nullable Int64 (<NA> where hidden),
+    the shares NaN where hidden, and the flags ``personer_skyddad``, ``okand_skyddad``,
+    ``saknas_skyddad``.
+    """
+    g = skydd.troskel() if grans is None else grans
+    ut = df.copy()
+    ut["personer"] = ut["personer"].astype("Int64")
+    ut["okand"] = ut["okand"].astype("Int64")
+    ut["saknas"] = ut["saknas"].astype("Int64")
+    ut["personer_skyddad"] = False
+    ut["okand_skyddad"] = False
+    ut["saknas_skyddad"] = False
+    if ut.empty:
+        return ut
+    enheter = ut["enhet"] != "alla"
+    storlek = ut[enheter].drop_duplicates("enhet").set_index("enhet")["personer"]
+    alla_storlek = int(ut.loc[~enheter, "personer"].iloc[0])
+    sma_enheter = {e for e, n in storlek.items() if skydd.ar_litet(n, g)}
+    dolda_enheter = _dolj_i_mangd({e: int(n) for e, n in storlek.items()}, sma_enheter, g)
+    allt_doljs = skydd.ar_litet(alla_storlek, g)
+
+    for v in ut["variabel"].unique():
+        for matt in ("okand", "saknas"):
+            rader = ut["variabel"] == v
+            if ut.loc[rader, matt].isna().all():
+                continue  # no unknown code for this variable
+            delar = ut[rader & enheter]
+            per_enhet = {e: int(n) for e, n in zip(delar["enhet"], delar[matt], strict=True)}
+            sma = {e for e, n in per_enhet.items() if skydd.ar_litet(n, g)}
+            dolda = _dolj_i_mangd(per_enhet, sma_enheter | sma, g)
+            alla_n = ut.loc[rader & ~enheter, matt].iloc[0]
+            if allt_doljs or skydd.ar_litet(alla_n, g):
+                dolda = set(per_enhet) | {"alla"}
+            ut.loc[rader & ut["enhet"].isin(dolda), f"{matt}_skyddad"] = True
+    if allt_doljs:
+        ut["personer_skyddad"] = True
+    else:
+        ut.loc[ut["enhet"].isin(dolda_enheter), "personer_skyddad"] = True
+    for matt in ("okand", "saknas"):
+        dold = ut[f"{matt}_skyddad"] | ut["enhet"].isin(sma_enheter) | allt_doljs
+        ut[f"{matt}_skyddad"] = dold
+        ut[matt] = ut[matt].mask(dold)
+        ut[f"andel_{matt}"] = ut[f"andel_{matt}"].mask(dold | ut["personer_skyddad"])
+    ut["personer"] = ut["personer"].mask(ut["personer_skyddad"])
+    return ut
+
+
+def _dolj_i_mangd(antal: dict[str, int], dolda: set[str], grans: int) -> set[str]:
+    """Rule 2 over an additive set with some cells already hidden: if exactly one is hidden,
+    hide the next smallest cell above zero too."""
+    dolda = set(dolda)
+    if len(dolda) == 1:
+        kandidater = [(n, i, k) for i, (k, n) in enumerate(antal.items()) if k not in dolda and n > 0]
+        if kandidater:
+            dolda.add(min(kandidater)[2])
+    return dolda
+
+
+def datakvalitet_export(engine: Engine, omfang: Omfang, omgang_id: str) -> pd.DataFrame:
+    """:func:`datakvalitet` for a download: through :func:`skydda_datakvalitet` unless
+    processledning/admin chose an unsuppressed file (``omfang.med_skydd(False)``).
+
+    Returns
+    -------
+    The columns of :func:`skydda_datakvalitet` (flags all False when unsuppressed).
+    """
+    df = datakvalitet(engine, omfang, omgang_id)
+    if omfang.skyddad_export:
+        return skydda_datakvalitet(df)
+    ut = df.copy()
+    ut["personer"] = ut["personer"].astype("Int64")
+    ut["saknas"] = ut["saknas"].astype("Int64")
+    for kol in ("personer_skyddad", "okand_skyddad", "saknas_skyddad"):
+        ut[kol] = False
+    return ut
