@@ -118,6 +118,13 @@ def _andel(n: pd.Series, total: int) -> pd.Series:
     return pd.Series(n.astype("Float64").div(total).to_numpy(dtype=float, na_value=float("nan")), index=n.index)
 
 
+def _en_vag(summa: pd.Series, total: int, flerval: bool, g: int) -> set:
+    """The codes of a one-way distribution that rules 1–3 suppress (as :func:`skydda_fordelning`)."""
+    if flerval:
+        return {k for k, n in summa.items() if ar_litet(n, g) or skydda_komplement(n, total, g)}
+    return skydda_mangd(dict(summa.items()), g)
+
+
 def skydda_korstabell(
     n: pd.DataFrame,
     radsumma: pd.Series,
@@ -147,11 +154,11 @@ def skydda_korstabell(
     -----
     Every set of cells that adds up to a shown total is an equation: a row of cells and its
     row margin (when the column variable is single-valued), a column and its column margin
-    (when the row variable is single-valued), the row margins and the total, the column
-    margins and the total. Primary suppression marks 1–4; then, repeatedly until nothing
-    changes, an equation with exactly one suppressed member gets its next smallest cell above
-    zero suppressed too (the margin itself only when no cell is left), so neither a margin
-    minus the visible cells nor the total minus the visible margins gives a small count back.
+    (when the row variable is single-valued). The margins are suppressed exactly as the
+    variable's own distribution is (rules 1–3 one way), because the page shows that too.
+    Primary suppression marks cells of 1–4; then, repeatedly until nothing changes, an
+    equation with exactly one suppressed member gets its next smallest cell above zero
+    suppressed too, so a margin minus the visible cells never gives a small count back.
     """
     g = troskel() if grans is None else grans
     rader, kolumner = list(n.index), list(n.columns)
@@ -163,36 +170,33 @@ def skydda_korstabell(
     if ar_litet(total, g):
         dolda = set(varde)
     else:
-        dolda = {c for c, v in varde.items() if ar_litet(v, g)}
+        # The margins are each variable's distribution in the same group, which the page
+        # shows on its own too: they are decided by the one-way rules alone, so the cross-tab
+        # never hides a margin that another view shows (that would give its cells back).
+        dolda = {("r", r) for r in _en_vag(radsumma, total, rad_flerval, g)}
+        dolda |= {("k", k) for k in _en_vag(kolumnsumma, total, kolumn_flerval, g)}
+        dolda |= {("c", r, k) for r in rader for k in kolumner if ar_litet(varde[("c", r, k)], g)}
         # Rule 3 along a multi-valued dimension: persons in the column (row) without the code.
         if rad_flerval:
             dolda |= {("c", r, k) for r in rader for k in kolumner if ar_litet(varde[("k", k)] - varde[("c", r, k)], g)}
-            dolda |= {("r", r) for r in rader if ar_litet(total - varde[("r", r)], g)}
         if kolumn_flerval:
             dolda |= {("c", r, k) for r in rader for k in kolumner if ar_litet(varde[("r", r)] - varde[("c", r, k)], g)}
-            dolda |= {("k", k) for k in kolumner if ar_litet(total - varde[("k", k)], g)}
         ekvationer: list[tuple[list, tuple]] = []
         if not kolumn_flerval:
             ekvationer += [([("c", r, k) for k in kolumner], ("r", r)) for r in rader]
         if not rad_flerval:
             ekvationer += [([("c", r, k) for r in rader], ("k", k)) for k in kolumner]
-            ekvationer.append(([("r", r) for r in rader], ("t",)))
-        if not kolumn_flerval:
-            ekvationer.append(([("k", k) for k in kolumner], ("t",)))
         andrat = True
         while andrat:
             andrat = False
             for celler, summa in ekvationer:
-                medlemmar = [*celler, summa]
-                if sum(c in dolda for c in medlemmar) != 1:
+                if sum(c in dolda for c in (*celler, summa)) != 1:
                     continue
-                kandidater = [(varde[c], i, c) for i, c in enumerate(celler) if c not in dolda and varde[c] > 0]
-                if kandidater:
-                    dolda.add(min(kandidater)[2])
-                elif summa not in dolda:
-                    dolda.add(summa)
-                else:  # pragma: no cover - the only hidden member is the sum and every cell is 0
-                    continue
+                synliga = [(varde[c], i, c) for i, c in enumerate(celler) if c not in dolda]
+                # The next smallest cell above zero; failing that a zero cell (hiding a 0
+                # protects as well); the margin only when the equation has no visible cell.
+                kandidater = [k for k in synliga if k[0] > 0] or synliga
+                dolda.add(min(kandidater)[2] if kandidater else summa)
                 andrat = True
     celler_dolda = pd.DataFrame(
         [[("c", r, k) in dolda for k in kolumner] for r in rader], index=n.index, columns=n.columns

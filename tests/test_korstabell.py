@@ -61,3 +61,16 @@ def test_filter_och_fel(eng):
         korstabell(eng, ADMIN, "2019-09", "kon", "kon")
     with pytest.raises(ProfilFel):
         korstabell(eng, ADMIN, "2019-09", "kon", "alder")
+
+
+@pytest.mark.parametrize("rad, kol", [("kon", "handlingsplan"), ("arbetshinder", "kon"), ("boende", "af_inskriven")])
+def test_marginalerna_doljs_som_fordelningen(eng, rad, kol):
+    # The Fördelning tab shows each variable's distribution on its own; the cross-tab must
+    # hide exactly the same margins, or a margin shown there gives a hidden cell back here.
+    from core.matt.profil import profil
+
+    pol = Omfang("politiker")
+    kt = korstabell(eng, pol, "2019-09", rad, kol)
+    p = profil(eng, pol, "2019-09", variabler=[rad, kol])
+    for marg, var in ((kt.rader, rad), (kt.kolumner, kol)):
+        assert marg.set_index("kod")["skyddad"].to_dict() == p.fordelningar[var].set_index("kod")["skyddad"].to_dict()
