@@ -1542,7 +1542,7 @@ def anvandartabell(df: pd.DataFrame) -> pd.DataFrame:
     """The users with Swedish headers and labels, for the table on the page."""
     ut = df[list(ANVANDAR_KOLUMNER)].rename(columns=ANVANDAR_KOLUMNER)
     ut["Roll"] = ut["Roll"].map(lambda r: koder.ROLLER.get(r, r))
-    ut["Enhet"] = ut["Enhet"].map(lambda e: enhetsnamn(e) if e else "")
+    ut["Enhet"] = [enhetsnamn(e) if isinstance(e, str) and e else "" for e in ut["Enhet"]]
     ut["Aktiv"] = ut["Aktiv"].map({True: "Ja", False: "Nej"})
     ut["Låst till (UTC)"] = [
         t.strftime("%Y-%m-%d %H:%M") if t is not None and not pd.isna(t) else "" for t in ut["Låst till (UTC)"]

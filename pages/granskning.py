@@ -16,9 +16,11 @@ st.write(
 
 kol1, kol2, kol3 = st.columns(3)
 vem = kol1.selectbox("Användare", ["(alla)", *ui.anvandarnamn_i_loggen()], key="granskning_anvandare")
-vad = kol2.multiselect("Händelse", list(audit.HANDELSER), format_func=audit.HANDELSER.get, key="granskning_handelse")
+vad = kol2.multiselect(
+    "Händelse", list(audit.HANDELSER), format_func=audit.HANDELSER.get, key="granskning_handelse", placeholder="Alla"
+)
 idag = dt.date.today()
-period = kol3.date_input("Period", (idag - dt.timedelta(days=30), idag), key="granskning_period")
+period = kol3.date_input("Period", (idag - dt.timedelta(days=30), idag), key="granskning_period", format="YYYY-MM-DD")
 bara_fel = st.checkbox("Bara misslyckade", key="granskning_fel")
 
 fran, till = period if isinstance(period, tuple) and len(period) == 2 else (None, None)
