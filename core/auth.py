@@ -667,22 +667,23 @@ def aterstall_losenord(
         ).rowcount
         if n == 0:
             raise ValueError(f"Användaren {anvandarnamn} finns inte.")
-        conn.execute(
-            update(Inloggningsspar)
-            .where(Inloggningsspar.nyckel == _nyckel(anvandarnamn))
-            .values(misslyckade=0, last_till=None)
-        )
+        _hav_las(conn, anvandarnamn)
         audit.logga(conn, utforare, "anvandare", detalj={"atgard": "nytt_losenord", "anvandare": anvandarnamn})
     return losenord
+
+
+def _hav_las(conn, anvandarnamn: str) -> None:
+    """Reset the failed-login count of ``anvandarnamn`` and lift its lock."""
+    conn.execute(
+        update(Inloggningsspar)
+        .where(Inloggningsspar.nyckel == _nyckel(anvandarnamn))
+        .values(misslyckade=0, last_till=None)
+    )
 
 
 def las_upp(engine: Engine, omfang: Omfang, utforare: str | None, anvandarnamn: str) -> None:
     """Lift a user's lock before the 15 minutes have passed (admin only, audited)."""
     _kraver_admin(omfang)
     with engine.begin() as conn:
-        conn.execute(
-            update(Inloggningsspar)
-            .where(Inloggningsspar.nyckel == _nyckel(anvandarnamn))
-            .values(misslyckade=0, last_till=None)
-        )
+        _hav_las(conn, anvandarnamn)
         audit.logga(conn, utforare, "anvandare", detalj={"atgard": "upplast", "anvandare": anvandarnamn})

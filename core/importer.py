@@ -178,8 +178,8 @@ def ar_personnummer(text: str) -> bool:
 def maskera(text: str) -> str:
     """``text`` with every identity number masked: the date part kept, the last four starred.
 
-    ``198501011234`` and ``19850101-1234`` give ``19850101-****``; ``850101+1234`` gives
-    ``850101+****`` (the ``+`` of a centenarian is kept).
+    A 12-digit ``ÅÅÅÅMMDDNNNN`` or ``ÅÅÅÅMMDD-NNNN`` gives ``ÅÅÅÅMMDD-****``; a 10-digit
+    ``ÅÅMMDD+NNNN`` gives ``ÅÅMMDD+****`` (the ``+`` of a centenarian is kept).
     """
     if ar_personnummer(text):
         siffror = _kompakt(text)

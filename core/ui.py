@@ -553,6 +553,11 @@ def forhandsgranska(kalla: list[tuple[str, bytes]]):
     return _forhandsgranska(config.databas_url(), tuple(kalla), dataversion())
 
 
+def importerat_meddelande(resultat) -> str:
+    """The success message after an import: the counts per entity in Swedish."""
+    return "Importen är klar: " + resultat.text()
+
+
 def importera(kalla: list[tuple[str, bytes]], anvandare: str | None):
     """Import an upload for real (one transaction, audited by the importer) and clear the
     caches when it was stored."""
@@ -1513,6 +1518,32 @@ def las_granskning(omfang: Omfang, **filter) -> pd.DataFrame:
     ut["Tid (UTC)"] = [t.strftime("%Y-%m-%d %H:%M:%S") for t in ut["Tid (UTC)"]]
     ut["Detaljer"] = ut["Detaljer"].fillna("")
     return ut
+
+
+def granskningsfilter() -> dict:
+    """The audit page's filter widgets; returns the keyword arguments of ``audit.lista``."""
+    kol1, kol2, kol3 = st.columns(3)
+    vem = kol1.selectbox("Användare", ["(alla)", *anvandarnamn_i_loggen()], key="granskning_anvandare")
+    vad = kol2.multiselect(
+        "Händelse",
+        list(audit.HANDELSER),
+        format_func=audit.HANDELSER.get,
+        key="granskning_handelse",
+        placeholder="Alla",
+    )
+    idag = dt.date.today()
+    period = kol3.date_input(
+        "Period", (idag - dt.timedelta(days=30), idag), key="granskning_period", format="YYYY-MM-DD"
+    )
+    bara_fel = st.checkbox("Bara misslyckade", key="granskning_fel")
+    fran, till = period if isinstance(period, tuple) and len(period) == 2 else (None, None)
+    return {
+        "anvandare": None if vem == "(alla)" else vem,
+        "handelser": tuple(vad),
+        "fran": fran,
+        "till": till,
+        "bara_misslyckade": bara_fel,
+    }
 
 
 def anvandarnamn_i_loggen() -> list[str]:

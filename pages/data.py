@@ -46,7 +46,7 @@ if kalla:
     if st.button("Importera", type="primary", disabled=not forhand.ok, key="data_importera"):
         resultat = ui.importera(kalla, anvandare)
         if resultat.ok:
-            st.session_state["data_importerat"] = "Importen är klar: " + resultat.text()
+            st.session_state["data_importerat"] = ui.importerat_meddelande(resultat)
             st.session_state["data_importnummer"] = st.session_state.get("data_importnummer", 0) + 1
             st.rerun()
         st.error("Importen avbröts; ingenting sparades.")
