@@ -30,7 +30,7 @@ def _tid(f: Callable[[], object], upprepningar: int) -> tuple[float, float]:
 def kor(url: str | None = None, upprepningar: int = 5, skriv=print) -> list[tuple[str, float, float]]:
     """Load the demo into a fresh database and time each measure; returns (name, median, max)."""
     from core import db, demo, exporter
-    from core.matt import datakvalitet, korstabell, oversikt, profil
+    from core.matt import datakvalitet, jamforelse, korstabell, oversikt, profil
     from core.omfang import ADMIN, Omfang
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -52,6 +52,10 @@ def kor(url: str | None = None, upprepningar: int = 5, skriv=print) -> list[tupl
             (
                 "Analysseminariet: korstabell",
                 lambda: korstabell.korstabell(eng, pol, "2019-09", "arbetshinder", "kon"),
+            ),
+            (
+                "En enhet mot resten",
+                lambda: jamforelse.enhet_mot_resten(eng, pol, "2023-03", "eai", "arbetshinder"),
             ),
             ("Datakvalitet 2023-03", lambda: datakvalitet.datakvalitet(eng, ADMIN, "2023-03")),
             ("Lista över mätomgångar", lambda: oversikt.omgangar(eng, ADMIN)),
