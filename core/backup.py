@@ -49,12 +49,24 @@ def _pg_miljo(url: str) -> tuple[list[str], dict[str, str]]:
     return args + ["--dbname", u.database or "postgres"], env
 
 
+def _pg_argv(url: str, sokvag: Path, aterstall: bool) -> tuple[list[str], dict[str, str]]:
+    """The pg_dump (or pg_restore) command line for ``url`` and its environment."""
+    args, env = _pg_miljo(url)
+    if aterstall:
+        return ["pg_restore", "--clean", "--if-exists", "--no-owner", *args, str(sokvag)], env
+    return ["pg_dump", "--format=custom", "--no-owner", *args, "--file", str(sokvag)], env
+
+
 def pg_kommando(url: str, sokvag: Path, aterstall: bool = False) -> str:
     """The pg_dump (or pg_restore) command for ``url`` as text, without the password."""
-    args, _ = _pg_miljo(url)
-    if aterstall:
-        return " ".join(["pg_restore", "--clean", "--if-exists", "--no-owner", *args, str(sokvag)])
-    return " ".join(["pg_dump", "--format=custom", "--no-owner", *args, "--file", str(sokvag)])
+    return " ".join(_pg_argv(url, sokvag, aterstall)[0])
+
+
+def _kor_pg(url: str, sokvag: Path, *, aterstall: bool) -> None:
+    argv, env = _pg_argv(url, sokvag, aterstall)
+    r = subprocess.run(argv, env=env, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise BackupFel(f"{argv[0]} misslyckades: " + r.stderr.strip()[-500:])
 
 
 def sakerhetskopiera(url: str, sokvag: Path) -> str:
@@ -79,15 +91,7 @@ def sakerhetskopiera(url: str, sokvag: Path) -> str:
     if backend == "postgresql":
         if shutil.which("pg_dump") is None:
             raise BackupFel("pg_dump finns inte på den här datorn. Kör:\n  " + pg_kommando(url, sokvag))
-        args, env = _pg_miljo(url)
-        r = subprocess.run(
-            ["pg_dump", "--format=custom", "--no-owner", *args, "--file", str(sokvag)],
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        if r.returncode != 0:
-            raise BackupFel("pg_dump misslyckades: " + r.stderr.strip()[-500:])
+        _kor_pg(url, sokvag, aterstall=False)
         return f"Säkerhetskopia (pg_dump) skriven till {sokvag}"
     raise BackupFel(f"Säkerhetskopiering stöds inte för {backend}.")
 
@@ -118,14 +122,6 @@ def aterstall(url: str, sokvag: Path) -> str:
     if backend == "postgresql":
         if shutil.which("pg_restore") is None:
             raise BackupFel("pg_restore finns inte på den här datorn. Kör:\n  " + pg_kommando(url, sokvag, True))
-        args, env = _pg_miljo(url)
-        r = subprocess.run(
-            ["pg_restore", "--clean", "--if-exists", "--no-owner", *args, str(sokvag)],
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        if r.returncode != 0:
-            raise BackupFel("pg_restore misslyckades: " + r.stderr.strip()[-500:])
+        _kor_pg(url, sokvag, aterstall=True)
         return f"Databasen återställd från {sokvag} (pg_restore)"
     raise BackupFel(f"Återställning stöds inte för {backend}.")

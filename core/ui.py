@@ -419,6 +419,15 @@ def las_omgangar(omfang: Omfang) -> pd.DataFrame:
 # --- shared blocks ----------------------------------------------------------------------------
 
 
+def inga_omgangar(omfang: Omfang) -> None:
+    """What a page that needs a round says when there is none, then stop the page."""
+    if omfang.far_se_sida("data"):
+        st.info("Det finns inga mätomgångar ännu. Importera en mätomgång på sidan Data.")
+    else:
+        st.info("Det finns inga mätomgångar ännu. Fråga processledningen när nästa mätomgång är inläst.")
+    st.stop()
+
+
 def demobanner() -> None:
     """Say plainly, on the page itself, that demo data are fictitious."""
     if ar_demolage():

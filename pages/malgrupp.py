@@ -13,11 +13,7 @@ st.title("Målgrupp")
 ui.demobanner()
 
 if omgang_id is None:
-    if omfang.far_se_sida("data"):
-        st.info("Det finns inga mätomgångar ännu. Importera en mätomgång på sidan Data.")
-    else:
-        st.info("Det finns inga mätomgångar ännu. Fråga processledningen när nästa mätomgång är inläst.")
-    st.stop()
+    ui.inga_omgangar(omfang)
 
 if not ui.urvalets_storlek(ui.las_profil(omfang, omgang_id, urval)):
     st.stop()

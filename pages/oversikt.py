@@ -11,11 +11,7 @@ st.title("Översikt")
 ui.demobanner()
 
 if ov.omgang is None:
-    if omfang.far_se_sida("data"):
-        st.info("Det finns inga mätomgångar ännu. Importera en mätomgång på sidan Data.")
-    else:
-        st.info("Det finns inga mätomgångar ännu. Fråga processledningen när nästa mätomgång är inläst.")
-    st.stop()
+    ui.inga_omgangar(omfang)
 
 jamfort = (
     f" jämfört med föregående omgång {ov.foregaende.omgang_id} ({text.datum(ov.foregaende.datum)})"

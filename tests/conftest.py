@@ -150,13 +150,19 @@ def sqlite_engine(tmp_path):
     db._ENGINES.pop(url, None)
 
 
-@pytest.fixture
-def snabb_bcrypt(monkeypatch):
-    """bcrypt's cost 4 instead of 12: the same algorithm, a fraction of the time."""
+def snabba_hashar(mp: pytest.MonkeyPatch) -> None:
+    """bcrypt's cost 4 instead of 12 on ``mp``: the same algorithm, a fraction of the time
+    (for module- and session-scoped fixtures that patch through ``MonkeyPatch.context()``)."""
     import bcrypt
 
     gensalt = bcrypt.gensalt
-    monkeypatch.setattr(bcrypt, "gensalt", lambda rounds=4, prefix=b"2b": gensalt(4, prefix))
+    mp.setattr(bcrypt, "gensalt", lambda rounds=4, prefix=b"2b": gensalt(4, prefix))
+
+
+@pytest.fixture
+def snabb_bcrypt(monkeypatch):
+    """bcrypt's cost 4 instead of 12 for one test (see :func:`snabba_hashar`)."""
+    snabba_hashar(monkeypatch)
     from core import auth
 
     auth._atrapp_hash.cache_clear()

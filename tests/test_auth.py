@@ -17,10 +17,8 @@ LOSEN = "korrekt-hast-batteri"  # 20 characters
 
 
 @pytest.fixture(autouse=True)
-def snabb_bcrypt(monkeypatch):
-    """bcrypt's cost 4 instead of 12 in these tests: the same algorithm, a fraction of the time."""
-    gensalt = bcrypt.gensalt
-    monkeypatch.setattr(auth.bcrypt, "gensalt", lambda rounds=4, prefix=b"2b": gensalt(rounds, prefix))
+def _snabb(snabb_bcrypt):
+    """bcrypt's cost 4 in every test of this file (conftest.snabb_bcrypt)."""
 
 
 def _demolage(engine) -> None:

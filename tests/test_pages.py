@@ -18,7 +18,6 @@ import io
 import shutil
 import time
 
-import bcrypt
 import openpyxl
 import pytest
 import streamlit as st
@@ -28,6 +27,7 @@ from streamlit.testing.v1 import AppTest
 from core import auth, config, db, demo, ui
 from core.models import Anvandare, Enhet, Granskningslogg
 from core.omfang import ROLLER, SIDOR_PER_ROLL, BehorighetsFel, Omfang
+from tests.conftest import snabba_hashar
 
 ROT = __import__("pathlib").Path(__file__).resolve().parent.parent
 APP = str(ROT / "app.py")
@@ -47,8 +47,7 @@ def demodatabas(tmp_path_factory):
     fil = katalog / "vagen.db"
     url = f"sqlite:///{fil}"
     with pytest.MonkeyPatch.context() as mp:
-        gensalt = bcrypt.gensalt
-        mp.setattr(bcrypt, "gensalt", lambda rounds=4, prefix=b"2b": gensalt(4, prefix))  # fast hashes
+        snabba_hashar(mp)  # fast hashes
         eng = db.get_engine(url)
         db.skapa_schema(eng)
         resultat = demo.ladda(eng)
@@ -383,8 +382,7 @@ def test_oversikt_tom_databas(tmp_path, monkeypatch):
     eng = db.get_engine(url)
     db.skapa_schema(eng)
     with pytest.MonkeyPatch.context() as mp:
-        gensalt = bcrypt.gensalt
-        mp.setattr(bcrypt, "gensalt", lambda rounds=4, prefix=b"2b": gensalt(4, prefix))
+        snabba_hashar(mp)  # fast hashes
         auth.skapa_anvandare(eng, "ada", "Ada Admin", "admin", None, "ett-langt-losenord")
         auth.skapa_anvandare(eng, "pia", "Pia Politiker", "politiker", None, "ett-langt-losenord")
     at = _inloggad("ada", "Ada Admin", "admin")

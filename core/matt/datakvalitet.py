@@ -65,32 +65,22 @@ def datakvalitet(engine: Engine, omfang: Omfang, omgang_id: str) -> pd.DataFrame
         return func.sum(case((villkor, 1), else_=0))
 
     kolumner = []
+
+    def har_kod(v: str, kod: str | None = None):
+        """EXISTS: the matning row has a code of ``v`` (the code ``kod`` when given)."""
+        villkor = [
+            MatningVal.omgang_id == Matning.omgang_id,
+            MatningVal.person_id == Matning.person_id,
+            MatningVal.variabel == v,
+        ]
+        if kod is not None:
+            villkor.append(MatningVal.kod == kod)
+        return select(MatningVal.person_id).where(*villkor).exists()
+
     for v in VARIABLER:
         if v in koder.FLERVAL:
-            har_kod = (
-                select(MatningVal.person_id)
-                .where(
-                    MatningVal.omgang_id == Matning.omgang_id,
-                    MatningVal.person_id == Matning.person_id,
-                    MatningVal.variabel == v,
-                )
-                .exists()
-            )
-            saknas = summa(~har_kod)
-            if v in OKAND_KOD:
-                har_okand = (
-                    select(MatningVal.person_id)
-                    .where(
-                        MatningVal.omgang_id == Matning.omgang_id,
-                        MatningVal.person_id == Matning.person_id,
-                        MatningVal.variabel == v,
-                        MatningVal.kod == OKAND_KOD[v],
-                    )
-                    .exists()
-                )
-                okand = summa(har_okand)
-            else:
-                okand = None
+            saknas = summa(~har_kod(v))
+            okand = summa(har_kod(v, OKAND_KOD[v])) if v in OKAND_KOD else None
         else:
             kol = getattr(Person, v) if v in ("kon", "fodelsear", "fodelseregion") else getattr(Matning, v)
             saknas = summa(kol.is_(None))

@@ -26,7 +26,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from core import koder, skydd
-from core.matt.profil import ALLA, OmgangInfo, ProfilFel, Urval, _kontrollera_enhet, hamta_omgang, kodlista, rakna
+from core.matt.profil import ALLA, OmgangInfo, ProfilFel, Urval, hamta_omgang, kodlista, kontrollera_enhet, rakna
 from core.omfang import Omfang
 
 # Variables that can be compared: those that can be cross-tabulated (the derived ``alder``
@@ -92,7 +92,7 @@ def enhet_mot_resten(
     if variabel not in JAMFORBARA:
         raise ProfilFel(f"Variabeln {variabel!r} kan inte jämföras.")
     omgang = hamta_omgang(engine, omgang_id)
-    _kontrollera_enhet(engine, enhet)
+    kontrollera_enhet(engine, enhet)
     bas = replace(urval, enhet=(), ej_enhet=())
     n_enhet, r_enhet = rakna(engine, omgang, replace(bas, enhet=(enhet,)), [variabel])
     n_resten, r_resten = rakna(engine, omgang, replace(bas, ej_enhet=(enhet,)), [variabel])

@@ -24,7 +24,7 @@ from sqlalchemy import Engine, distinct, func, select
 from sqlalchemy.orm import aliased
 
 from core import koder, skydd
-from core.matt.profil import ALLA, ProfilFel, Urval, grupp, hamta_omgang, kodlista, rakna
+from core.matt.profil import ALLA, ProfilFel, Urval, grupp, hamta_omgang, kodlista, kontrollera_enhet, rakna
 from core.models import MatningVal
 from core.omfang import Omfang
 
@@ -121,6 +121,8 @@ def korstabell(
     if radvariabel == kolumnvariabel:
         raise ProfilFel("Välj två olika variabler.")
     omgang = hamta_omgang(engine, omgang_id)
+    for e in (*urval.enhet, *urval.ej_enhet):
+        kontrollera_enhet(engine, e)
     n = rakna_celler(engine, omgang_id, radvariabel, kolumnvariabel, urval)
     total, marginaler = rakna(engine, omgang, urval, [radvariabel, kolumnvariabel])
     radsumma = pd.Series(marginaler[radvariabel]).reindex(n.index, fill_value=0).astype("int64")

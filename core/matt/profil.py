@@ -275,7 +275,7 @@ def profil(
     """
     omgang = hamta_omgang(engine, omgang_id)
     for e in (*urval.enhet, *urval.ej_enhet):
-        _kontrollera_enhet(engine, e)
+        kontrollera_enhet(engine, e)
     variabler = list(variabler or koder.VARIABLER)
     okanda = [v for v in variabler if v not in koder.VARIABLER]
     if okanda:
@@ -310,7 +310,8 @@ def profil(
     )
 
 
-def _kontrollera_enhet(engine: Engine, enhet: str) -> None:
+def kontrollera_enhet(engine: Engine, enhet: str) -> None:
+    """Raise :class:`ProfilFel` (Swedish) when the unit code is not in the database."""
     with engine.connect() as conn:
         if conn.execute(select(Enhet.enhet).where(Enhet.enhet == enhet)).first() is None:
             raise ProfilFel(f"Enheten {enhet!r} finns inte.")

@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import bcrypt
 import pytest
 
 from core import auth, db, demo
+from tests.conftest import snabba_hashar
 
 ROT = Path(__file__).resolve().parents[2]
 ARTEFAKTER = ROT / "tests" / "artefakter" / "e2e"
@@ -105,8 +105,7 @@ def _bygg_databas(katalog: Path) -> tuple[str, dict[str, tuple[str, str]]]:
     with pytest.MonkeyPatch.context() as mp:
         # bcrypt cost 4 for the users made here (as tests/test_pages.py does): the server
         # only checks these hashes, and a check costs what the hash's own cost says.
-        gensalt = bcrypt.gensalt
-        mp.setattr(bcrypt, "gensalt", lambda rounds=4, prefix=b"2b": gensalt(4, prefix))
+        snabba_hashar(mp)  # fast hashes
         eng = db.get_engine(url)
         db.skapa_schema(eng)
         resultat = demo.ladda(eng)
