@@ -9,7 +9,9 @@ from core import ui
 from core.omfang import SIDOR_PER_ROLL
 
 st.set_page_config(page_title="Vägen", page_icon="🧭", layout="wide")
+ui.kontrollera_installningar()  # a bad disclosure threshold stops the app (rule 6)
 ui.kontrollera_cookie_nyckel()  # outside demo mode, never with the example key
+ui.dolj_verktygsrader()  # no table or chart menu hands out data around the engine and the log
 
 # Every page the app has; a role gets only those SIDOR_PER_ROLL lists for it.
 SIDOR = {
@@ -54,5 +56,5 @@ ui.sidopanel(omfang)
 if any(sida is registrerade.get(namn) for namn in MED_OMGANGSVAL):
     ui.omgangsval(omfang)
 if any(sida is registrerade.get(namn) for namn in MED_URVAL):
-    ui.urvalsval()
+    ui.urvalsval(omfang, ui.vald_omgang())
 sida.run()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from core import config, text
+from core import text
 
 KVINNOR = "Kvinnor"
 MAN = "Män"
@@ -98,7 +98,7 @@ def nyckeltal_kon_data(tabell: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         Columns ``matt``, ``etikett``, ``kon`` (``Kvinnor``/``Män``), ``andel`` (0–1 or
-        None), ``skyddad`` (bool), ``text`` (``52 %``, or "färre än 5"). Rows in the table's
+        None), ``skyddad`` (bool), ``text`` (``52 %``, or "dolt"). Rows in the table's
         order of key figures, kvinnor before män. Only ``typ == "andel"`` rows.
     """
     rader = []
@@ -145,7 +145,7 @@ def nyckeltal_kon(tabell: pd.DataFrame) -> alt.Chart | alt.LayerChart:
     skyddade = data[data["skyddad"]]
     saknade = data[data["andel"].isna() & ~data["skyddad"]]
     if not skyddade.empty:
-        undertitel.append(f"Visas inte (färre än {config.skydd_troskel()} personer): {_namn(skyddade)}.")
+        undertitel.append(f"Visas inte (dolt för att skydda enskilda personer): {_namn(skyddade)}.")
     if not saknade.empty:
         undertitel.append(f"Visas inte (värde saknas): {_namn(saknade)}.")
     ritade = data[data["andel"].notna()]
@@ -196,9 +196,9 @@ def _antal_text(n, skyddad: bool) -> str:
 
 def andeltext(andel, skyddad: bool = False) -> str:
     """A share as read in charts and tables: ``28 %``, ``<1 %`` (never "0 %" for something
-    that is there), "färre än 5" when suppressed, "–" when undefined."""
+    that is there), "dolt" when suppressed, "–" when undefined."""
     if skyddad:
-        return text.farre_an()
+        return text.dolt()
     if andel is None or pd.isna(andel):
         return "–"
     if 0 < andel < 0.005:
@@ -219,9 +219,9 @@ def fordelning_data(df: pd.DataFrame, matt: str = "andel") -> pd.DataFrame:
     -------
     DataFrame
         The input's extra columns and ``kod``, ``etikett``, ``varde`` (the drawn value, None
-        where suppressed or undefined), ``skyddad``, ``antal`` (``"80"`` or "färre än 5"),
-        ``andel`` (``"28 %"``, "färre än 5", or "–" when undefined), ``text`` (the bar's label:
-        ``"80 (28 %)"``, or "färre än 5"). The suppressed count never appears.
+        where suppressed or undefined), ``skyddad``, ``antal`` (``"80"`` or "dolt"),
+        ``andel`` (``"28 %"``, "dolt", or "–" when undefined), ``text`` (the bar's label:
+        ``"80 (28 %)"``, or "dolt"). The suppressed count never appears.
     """
     if matt not in ("andel", "n"):
         raise ValueError(f"okänt mått: {matt}")
@@ -232,7 +232,7 @@ def fordelning_data(df: pd.DataFrame, matt: str = "andel") -> pd.DataFrame:
         andel = None if skyddad or pd.isna(r["andel"]) else float(r["andel"])
         varde = andel if matt == "andel" else (None if n is None else float(n))
         antal, andel_txt = _antal_text(n, skyddad), andeltext(andel, skyddad)
-        etikett = text.farre_an() if skyddad else (f"{antal} ({andel_txt})" if andel is not None else antal)
+        etikett = text.dolt() if skyddad else (f"{antal} ({andel_txt})" if andel is not None else antal)
         extra = {k: v for k, v in r.items() if k not in ("kod", "etikett", "n", "andel", "skyddad")}
         rader.append(
             extra
@@ -282,7 +282,7 @@ def fordelning(
 
     Codes keep the code list's order, never an order by value (a suppressed value must not
     show through the order). A suppressed code gets no bar: it is left out of the bar layer
-    and reads "färre än 5" at zero. Labels and tooltips show the same formatted values as
+    and reads "dolt" at zero. Labels and tooltips show the same formatted values as
     the table.
 
     Parameters
@@ -297,7 +297,7 @@ def fordelning(
     -------
     alt.LayerChart
         Layers: the bars (``varde:Q`` against ``etikett:N``), their labels, and the
-        suppressed codes' "färre än 5" (only when there are any).
+        suppressed codes' "dolt" (only when there are any).
     """
     data = fordelning_data(df, matt)
     ordning = list(dict.fromkeys(data["etikett"]))
@@ -357,7 +357,7 @@ def jamforelse(
     -------
     alt.LayerChart
         Bars of ``varde:Q`` (the share within the group) against ``etikett:N``, offset and
-        coloured by ``gruppnamn:N``; suppressed cells only as "färre än 5" at zero.
+        coloured by ``gruppnamn:N``; suppressed cells only as "dolt" at zero.
     """
     data = fordelning_data(df, "andel")
     data.insert(0, "gruppnamn", data["grupp"].map(grupper))
@@ -428,7 +428,7 @@ def korstabell_data(celler: pd.DataFrame, matt: str) -> pd.DataFrame:
         if matt == "n":
             cell = _antal_text(n, skyddad)
         else:
-            cell = text.farre_an() if skyddad else ("" if varde is None else andeltext(varde))
+            cell = text.dolt() if skyddad else ("" if varde is None else andeltext(varde))
         rader.append(
             {
                 "rad": r["rad_etikett"],
@@ -522,7 +522,7 @@ def korstabell_karta(
     """A cross-tab as a heatmap: rows × columns, coloured by the chosen measure.
 
     A suppressed cell is not coloured (its value is left out of the colour layer) and reads
-    "färre än 5"; rows and columns keep the code lists' order.
+    "dolt"; rows and columns keep the code lists' order.
 
     Parameters
     ----------

@@ -7,7 +7,12 @@ demo [--om-tom]           load the fictitious demo municipality into an empty da
                           create one demo user per role (``--om-tom``: only if empty, else quiet)
 import PATH               import an .xlsx workbook, a folder or .zip of CSV files, or one CSV
 export PATH.xlsx          write the exchange format (``.xlsx``, or a folder for CSV)
-report profile --omgang ID [--enhet CODE] [--skydd on|off] --format json|csv
+report profile --omgang ID [filters] [--skydd on|off] --format json|csv
+report oversikt --omgang ID [--skydd on|off] --format json
+report korstabell --omgang ID --rad VAR --kolumn VAR [filters] [--skydd on|off] --format json
+report jamforelse --omgang ID --enhet C --variabel VAR [filters] [--skydd on|off] --format json
+                          filters: --enhet C,… --ej-enhet C,… --kon K,M,saknas --aldersgrupp …
+                          --fodelseregion … --inskrivningstid … (saknas for blank)
 anvandare ny NAMN --namn "…" --roll ROLL [--enhet KOD] | losenord NAMN | las-upp NAMN | inaktivera NAMN
 backup PATH / restore PATH  consistent copy of the database (SQLite) or pg_dump/pg_restore
 bench [--url URL]         time every page's work on the demo (the benchmark)
@@ -105,20 +110,68 @@ def cmd_export(args) -> int:
     return 0
 
 
+def _lista(v: str | None) -> tuple[str, ...]:
+    return tuple(x.strip() for x in v.split(",") if x.strip()) if v else ()
+
+
+def _urval(args):
+    from core.matt.profil import Urval
+
+    return Urval(
+        enhet=_lista(args.enhet) if getattr(args, "rapport", "") != "jamforelse" else (),
+        ej_enhet=_lista(args.ej_enhet),
+        kon=_lista(args.kon),
+        aldersgrupp=_lista(args.aldersgrupp),
+        fodelseregion=_lista(args.fodelseregion),
+        inskrivningstid=_lista(args.inskrivningstid),
+    )
+
+
+def _kontrollera_urval(eng, urval) -> None:
+    """Unknown codes in a filter are an error naming them (a typo must not silently widen it)."""
+    from core import koder
+    from core.matt.profil import kontrollera_enhet
+
+    for e in (*urval.enhet, *urval.ej_enhet):
+        kontrollera_enhet(eng, e)
+    giltiga = {
+        "kon": (*koder.KON, koder.SAKNAS),
+        "aldersgrupp": (*koder.ALDERSGRUPP, koder.SAKNAS),
+        "fodelseregion": (*koder.FODELSEREGION, koder.SAKNAS),
+        "inskrivningstid": (*koder.INSKRIVNINGSTID, koder.SAKNAS),
+    }
+    for falt, koder_ in giltiga.items():
+        okanda = [k for k in getattr(urval, falt) if k not in koder_]
+        if okanda:
+            raise CliFel(
+                f"Okänd kod för --{falt.replace('_', '-')}: {', '.join(okanda)} (giltiga: {', '.join(koder_)})."
+            )
+
+
 def cmd_report(args) -> int:
     from core import rapport
+    from core.matt.profil import ProfilFel
 
     eng = _engine()
     omfang = ADMIN.med_skydd(args.skydd == "on")
     try:
-        text = rapport.profil(eng, omfang, args.omgang, enhet=args.enhet, format=args.format)
-    except rapport.RapportFel as e:
+        urval = _urval(args)
+        _kontrollera_urval(eng, urval)
+        if args.rapport == "profile":
+            text = rapport.profil(eng, omfang, args.omgang, urval=urval, format=args.format)
+        elif args.rapport == "oversikt":
+            text = rapport.som_json(rapport.oversikt_data(eng, omfang, args.omgang))
+        elif args.rapport == "korstabell":
+            text = rapport.som_json(rapport.korstabell_data(eng, omfang, args.omgang, args.rad, args.kolumn, urval))
+        else:
+            text = rapport.som_json(rapport.jamforelse_data(eng, omfang, args.omgang, args.enhet, args.variabel, urval))
+    except (rapport.RapportFel, ProfilFel) as e:
         raise CliFel(str(e)) from None
     audit.logga(
         eng,
         _operator(),
         "rapport",
-        detalj={"rapport": "profil", "omgang": args.omgang, "enhet": args.enhet, "skydd": args.skydd},
+        detalj={"rapport": args.rapport, "omgang": args.omgang, "skydd": args.skydd},
     )
     sys.stdout.write(text)
     if not text.endswith("\n"):
@@ -216,12 +269,42 @@ def bygg_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("report", help="rapporter")
     rsub = r.add_subparsers(dest="rapport", required=True, parser_class=_Parser)
+
+    def filter_argument(x, med_enhet: bool = True) -> None:
+        if med_enhet:
+            x.add_argument("--enhet", metavar="KOD,…", help="personer som hör till någon av enheterna")
+        x.add_argument("--ej-enhet", metavar="KOD,…", help="personer som inte hör till någon av enheterna")
+        x.add_argument("--kon", metavar="K,M,saknas")
+        x.add_argument("--aldersgrupp", metavar="KOD,…")
+        x.add_argument("--fodelseregion", metavar="KOD,…")
+        x.add_argument("--inskrivningstid", metavar="KOD,…")
+        x.add_argument("--skydd", choices=["on", "off"], default="on")
+
     rp = rsub.add_parser("profile", help="målgruppsprofil för en mätomgång")
     rp.add_argument("--omgang", required=True, metavar="ID")
-    rp.add_argument("--enhet", metavar="CODE")
-    rp.add_argument("--skydd", choices=["on", "off"], default="on")
+    filter_argument(rp)
     rp.add_argument("--format", choices=["json", "csv"], required=True)
     rp.set_defaults(func=cmd_report)
+    ro = rsub.add_parser("oversikt", help="Översiktens nyckeltal för en mätomgång")
+    ro.add_argument("--omgang", required=True, metavar="ID")
+    ro.add_argument("--skydd", choices=["on", "off"], default="on")
+    ro.add_argument("--format", choices=["json"], default="json")
+    ro.set_defaults(func=cmd_report, enhet=None, ej_enhet=None, kon=None, aldersgrupp=None, fodelseregion=None)
+    ro.set_defaults(inskrivningstid=None)
+    rk = rsub.add_parser("korstabell", help="korstabell av två variabler (analysseminariet)")
+    rk.add_argument("--omgang", required=True, metavar="ID")
+    rk.add_argument("--rad", required=True, metavar="VAR")
+    rk.add_argument("--kolumn", required=True, metavar="VAR")
+    filter_argument(rk)
+    rk.add_argument("--format", choices=["json"], default="json")
+    rk.set_defaults(func=cmd_report)
+    rj = rsub.add_parser("jamforelse", help="en enhet mot resten av processen")
+    rj.add_argument("--omgang", required=True, metavar="ID")
+    rj.add_argument("--enhet", required=True, metavar="KOD")
+    rj.add_argument("--variabel", required=True, metavar="VAR")
+    filter_argument(rj, med_enhet=False)
+    rj.add_argument("--format", choices=["json"], default="json")
+    rj.set_defaults(func=cmd_report)
 
     bk = sub.add_parser("backup", help="säkerhetskopiera databasen (SQLite: konsistent kopia; PostgreSQL: pg_dump)")
     bk.add_argument("sokvag", metavar="PATH")
@@ -257,7 +340,13 @@ def bygg_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = bygg_parser().parse_args(argv)
     try:
+        from core import config
+
+        config.skydd_troskel()  # rule 6: a bad threshold stops every command
         return args.func(args)
+    except config.KonfigFel as e:
+        print(f"Fel: {e}", file=sys.stderr)
+        return 2
     except CliFel as e:
         print(f"Fel: {e}", file=sys.stderr)
         return 1

@@ -19,6 +19,7 @@ STANDARD_DATABAS = DATA_DIR / "vagen.db"
 
 # Primary suppression threshold: counts 1..(SKYDD_TROSKEL-1) are suppressed (produkt.md, rule 6).
 STANDARD_SKYDD_TROSKEL = 5
+MIN_SKYDD_TROSKEL = 3
 
 # The example cookie key from secrets.example.toml; outside demo mode the app refuses it.
 EXEMPEL_COOKIE_NYCKEL = "byt-ut-mig-mot-en-lang-slumpad-nyckel"
@@ -54,10 +55,31 @@ def databas_url() -> str:
     return f"sqlite:///{STANDARD_DATABAS}"
 
 
+class KonfigFel(ValueError):
+    """A setting that the app and the CLI refuse to start with (Swedish message)."""
+
+
 def skydd_troskel() -> int:
-    """Counts below this (and above 0) are suppressed; 5 unless configured."""
-    v = os.environ.get("VAGEN_SKYDD_TROSKEL") or secrets().get("vagen", {}).get("skydd_troskel")
-    return int(v) if v else STANDARD_SKYDD_TROSKEL
+    """Counts below this (and above 0) are suppressed; 5 unless configured.
+
+    Raises
+    ------
+    KonfigFel
+        When the configured value is not an integer of at least 3 (rule 6): a threshold of 1
+        or 2 would turn protection off, so the app and the CLI stop with this message.
+    """
+    v = os.environ.get("VAGEN_SKYDD_TROSKEL")
+    if v is None or v == "":
+        v = secrets().get("vagen", {}).get("skydd_troskel")
+    if v is None or v == "":
+        return STANDARD_SKYDD_TROSKEL
+    text = str(v).strip()
+    if isinstance(v, bool) or not text.isdigit() or int(text) < MIN_SKYDD_TROSKEL:
+        raise KonfigFel(
+            f"Tröskeln för röjandeskydd (VAGEN_SKYDD_TROSKEL eller [vagen] skydd_troskel) är {text!r}: "
+            f"den måste vara ett heltal som är minst {MIN_SKYDD_TROSKEL}. Rätta inställningen och starta om."
+        )
+    return int(text)
 
 
 def cookie_nyckel() -> str:

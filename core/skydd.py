@@ -3,15 +3,20 @@
 The rules are those of ``../shared/spec/produkt.md`` ("Disclosure control"), with the
 threshold from configuration (rule 6, default 5):
 
-1. **Primary** — a count of 1..(threshold-1) is suppressed: shown as "färre än 5", its share
-   blank. Zero is shown. A group (a round, a filter result) of 1–4 persons shows nothing but
-   "färre än 5".
+1. **Primary** — a count of 1..(threshold-1) is suppressed: shown with the neutral mark
+   ("dolt", rule 8), its share blank. Zero is shown. A group (a round, a filter result) of
+   1–4 persons shows nothing but the mark.
 2. **Secondary** — in a set of cells that add up to a shown total (the codes of a
    single-valued variable including ``okand`` and blank; women + men + blank = all), if
    exactly one cell is suppressed, the next smallest cell above zero is suppressed too.
 3. **Complement** — for a multi-valued code, if the persons in the group *without* the code
    are 1–4, the code's count is suppressed.
 4. **Other statistics** — a median, mean, sum or quartile over 1–4 persons is suppressed.
+
+These functions decide single tables. What a suppressed scope actually sees is decided once
+per release by :mod:`core.frislapp` (rules 7–10: groups are cells too, one neutral mark, one
+release verified by linear programming, exclusive codes), which uses the primary rule here and
+audits every table of a round together; :mod:`core.utsnitt` reads the views off it.
 
 Whether the engine is applied at all depends on the caller's scope (``Omfang``): on screen
 for politiker and medarbetare; in exports and reports for everyone unless processledning or

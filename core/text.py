@@ -1,7 +1,7 @@
 """Swedish formatting of numbers, shares and dates (``12 345``; ``52,1 %``; ``2019-09-15``).
 
 Every figure a user reads is formatted here, so the app, the reports and the downloads
-agree. A suppressed figure (``None`` with ``skyddad=True``) reads "färre än 5" for counts
+agree. A suppressed figure (``None`` with ``skyddad=True``) reads "dolt" for counts
 and is blank for shares (produkt.md, Disclosure control, rule 1).
 """
 
@@ -19,9 +19,22 @@ FORE_PROCENT = "\u00a0"
 MINUS = "−"  # U+2212, the typographic minus
 
 
-def farre_an() -> str:
-    """The text shown instead of a suppressed count: "färre än 5" (threshold from config)."""
-    return f"färre än {config.skydd_troskel()}"
+# The one neutral mark of every hidden figure (rule 8 of produkt.md): it makes no claim about
+# the size, since a cell hidden to protect another may be large.
+DOLT = "dolt"
+
+
+def dolt() -> str:
+    """The mark shown instead of a hidden figure, in tables, charts, files and sentences."""
+    return DOLT
+
+
+def skyddsforklaring() -> str:
+    """The legend every page and file with hidden figures carries."""
+    return (
+        f"”{DOLT}” = dolt för att skydda enskilda personer: färre än {config.skydd_troskel()} personer, "
+        "eller ett tal som ett sådant antal kan räknas fram ur."
+    )
 
 
 def _saknas(varde) -> bool:
@@ -29,12 +42,12 @@ def _saknas(varde) -> bool:
 
 
 def tal(varde, decimaler: int = 0, *, skyddad: bool = False) -> str:
-    """A number in Swedish: ``12 345``, ``3,5``; a suppressed count reads "färre än 5".
+    """A number in Swedish: ``12 345``, ``3,5``; a hidden count reads "dolt".
 
     Returns "–" for a missing value that is not suppressed (nothing to show).
     """
     if skyddad:
-        return farre_an()
+        return dolt()
     if _saknas(varde):
         return "–"
     text = f"{abs(varde):,.{decimaler}f}".replace(",", " ").replace(".", ",").replace(" ", TUSENTAL)
@@ -83,9 +96,9 @@ def manad_ar(d: dt.date) -> str:
 
 
 def antal_personer(n, *, skyddad: bool = False) -> str:
-    """``286 personer``, ``1 person``, or ``färre än 5 personer``."""
+    """``286 personer``, ``1 person``, or "ett dolt antal personer" when hidden."""
     if skyddad:
-        return f"{farre_an()} personer"
+        return "ett dolt antal personer"
     if _saknas(n):
         return "–"
     return f"{tal(n)} {'person' if n == 1 else 'personer'}"
@@ -100,11 +113,11 @@ def matt(varde, typ: str, *, skyddad: bool = False) -> str:
     """A key figure as read on screen, by its type.
 
     ``typ`` is ``"antal"`` (``286``), ``"andel"`` (a share 0–1: ``52 %``) or ``"manader"``
-    (``23 mån``, ``23,5 mån``). A suppressed figure of any type reads "färre än 5"; a
+    (``23 mån``, ``23,5 mån``). A hidden figure of any type reads "dolt"; a
     missing one (undefined, e.g. no closures to take a share of) reads "–".
     """
     if skyddad:
-        return farre_an()
+        return dolt()
     if _saknas(varde):
         return "–"
     if typ == "andel":

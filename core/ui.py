@@ -182,6 +182,30 @@ def _kontrollera_inaktivitet(autent: stauth.Authenticate) -> None:
     st.session_state[_SENAST_AKTIV] = nu
 
 
+def kontrollera_installningar() -> None:
+    """Stop the app with a Swedish message when a setting is unusable (the disclosure
+    threshold must be an integer of at least 3, rule 6)."""
+    try:
+        config.skydd_troskel()
+    except config.KonfigFel as e:
+        st.error(str(e))
+        st.stop()
+
+
+# Streamlit's own element toolbars (a table's "Download as CSV" and search, a chart's menu
+# and its table view) would hand out a table around the disclosure engine and the audit log;
+# every download goes through nedladdning_med_skydd instead. config.toml sets
+# client.disableDataExport as well, which also stops copying cells to the clipboard.
+_DOLJ_VERKTYG = """<style>
+[data-testid="stElementToolbar"] { display: none !important; }
+</style>"""
+
+
+def dolj_verktygsrader() -> None:
+    """Hide the element toolbars of every table and chart, for every role."""
+    st.html(_DOLJ_VERKTYG)
+
+
 def kontrollera_cookie_nyckel() -> None:
     """Refuse to start (a Swedish error, nothing else drawn) with the example or a short
     cookie key outside demo mode (``core.auth.cookie_nyckel_fel``)."""
@@ -389,11 +413,11 @@ def vald_omgang() -> str | None:
 
 
 @st.cache_data(ttl=TTL_DATA, show_spinner="Räknar …", max_entries=500)
-def _oversikt(url: str, omfang: Omfang, omgang_id: str | None, version: str):
-    return oversikt_matt.oversikt(_engine(url), omfang, omgang_id)
+def _oversikt(url: str, omfang: Omfang, omgang_id: str | None, export: bool, version: str):
+    return oversikt_matt.oversikt(_engine(url), omfang, omgang_id, export=export)
 
 
-def las_oversikt(omfang: Omfang, omgang_id: str | None = None):
+def las_oversikt(omfang: Omfang, omgang_id: str | None = None, *, export: bool = False):
     """Översikt for the scope and round (None: the latest), cached per data version.
 
     Returns
@@ -402,18 +426,40 @@ def las_oversikt(omfang: Omfang, omgang_id: str | None = None):
     """
     if omgang_id is not None and omgang_id not in set(las_omgangar(omfang)["omgang_id"]):
         omgang_id = None  # a round chosen before it was removed or replaced: show the latest
-    return _oversikt(config.databas_url(), omfang, omgang_id, dataversion())
+    return _oversikt(config.databas_url(), omfang, omgang_id, export, dataversion())
 
 
 @st.cache_data(ttl=TTL_DATA, show_spinner=False, max_entries=100)
-def _omgangar(url: str, omfang: Omfang, version: str) -> pd.DataFrame:
-    return oversikt_matt.omgangar(_engine(url), omfang)
+def _omgangar(url: str, omfang: Omfang, export: bool, version: str) -> pd.DataFrame:
+    return oversikt_matt.omgangar(_engine(url), omfang, export=export)
 
 
-def las_omgangar(omfang: Omfang) -> pd.DataFrame:
+def las_omgangar(omfang: Omfang, *, export: bool = False) -> pd.DataFrame:
     """The rounds with their sizes, newest first (columns ``omgang_id``, ``datum``,
     ``benamning``, ``personer``, ``personer_skyddad``)."""
-    return _omgangar(config.databas_url(), omfang, dataversion())
+    return _omgangar(config.databas_url(), omfang, export, dataversion())
+
+
+def omgangar_block(omfang: Omfang) -> None:
+    """The Data page's list of rounds with its (protected by default) download."""
+    omgangar = las_omgangar(omfang)
+    if omgangar.empty:
+        st.info("Inga mätomgångar är inlästa ännu.")
+        return
+    st.dataframe(omgangstabell(omgangar), hide_index=True, width="stretch")
+
+    def fil(df: pd.DataFrame, skyddad: bool) -> pd.DataFrame:
+        ut = omgangstabell(df)
+        ut.insert(0, "Röjandeskydd", SKYDD_PA if skyddad else SKYDD_AV)
+        return ut
+
+    nedladdning_med_skydd(
+        omfang,
+        "matomgangar.csv",
+        nyckel="data_omgangar_csv",
+        skyddad=lambda: fil(las_omgangar(omfang, export=True), True),
+        oskyddad=lambda eng: fil(oversikt_matt.omgangar(eng, omfang.med_skydd(False), export=True), False),
+    )
 
 
 # --- shared blocks ----------------------------------------------------------------------------
@@ -438,7 +484,7 @@ def nyckeltal(ov, kolumner: int = 3) -> None:
     """The key figures of Översikt as metrics, with the change since the previous round.
 
     A share reads ``52 %`` and changes in percentage points; a suppressed figure reads
-    "färre än 5"; each figure's definition is its help text.
+    "dolt"; each figure's definition is its help text.
     """
     tabell = ov.tabell
     if ov.foregaende is not None:
@@ -469,7 +515,7 @@ def tabell_kon(tabell: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         Columns ``Nyckeltal``, ``Kvinnor``, ``Män``, ``Alla``; suppressed cells read
-        "färre än 5", undefined ones "–".
+        "dolt", undefined ones "–".
     """
     rader = []
     for r in tabell.itertuples(index=False):
@@ -484,12 +530,41 @@ def tabell_kon(tabell: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rader, columns=["Nyckeltal", "Kvinnor", "Män", "Alla"])
 
 
-def kvinnor_och_man(ov) -> None:
+def kvinnor_och_man(omfang: Omfang, ov) -> None:
     """The kvinnor/män block of Översikt: the chart of the shares, then the table of every
     key figure by sex with its download."""
     diagram(charts.nyckeltal_kon(ov.tabell))
-    omgang = ov.omgang.omgang_id if ov.omgang else "omgang"
-    tabell_med_nedladdning(tabell_kon(ov.tabell), f"oversikt-kon-{omgang}.csv", nyckel="oversikt_kon_csv")
+    omgang = ov.omgang.omgang_id if ov.omgang else None
+    st.dataframe(tabell_kon(ov.tabell), hide_index=True, width="stretch")
+    nedladdning_med_skydd(
+        omfang,
+        f"oversikt-kon-{omgang or 'omgang'}.csv",
+        nyckel="oversikt_kon_csv",
+        skyddad=lambda: kon_fil(las_oversikt(omfang, omgang, export=True)),
+        oskyddad=lambda eng: kon_fil(oversikt_matt.oversikt(eng, omfang.med_skydd(False), omgang, export=True)),
+    )
+
+
+def kon_fil(ov) -> pd.DataFrame:
+    """The key figures by sex as a download: the round, the protection, and the legend."""
+    df = tabell_kon(ov.tabell)
+    df.insert(0, "Röjandeskydd", SKYDD_PA if ov.skyddad else SKYDD_AV)
+    df.insert(0, "Mätomgång", ov.omgang.omgang_id if ov.omgang else "")
+    return _med_forklaring(df)
+
+
+def _med_forklaring(df: pd.DataFrame) -> pd.DataFrame:
+    """A download with hidden figures carries the legend (rule 8) in a last column."""
+    if (df.astype(str) == text.dolt()).to_numpy().any():
+        df = df.copy()
+        df["Förklaring"] = text.skyddsforklaring()
+    return df
+
+
+def skyddsnot(skyddad: bool) -> None:
+    """The legend of the neutral mark, on every page that can show hidden figures."""
+    if skyddad:
+        st.caption(text.skyddsforklaring())
 
 
 def tabell_definitioner(tabell: pd.DataFrame) -> pd.DataFrame:
@@ -741,7 +816,7 @@ def _rensa_urval() -> None:
         st.session_state[nyckel] = []
 
 
-def urvalsval() -> Urval:
+def urvalsval(omfang: Omfang | None = None, omgang_id: str | None = None) -> Urval:
     """The Målgrupp filter in the sidebar: unit, sex, age band, birth region, time on
     assistance (drawn once by ``app.py`` on the pages that use it; empty means all).
 
@@ -751,23 +826,48 @@ def urvalsval() -> Urval:
         Frozen and hashable, so it is part of every cache key.
     """
     st.sidebar.markdown("**Urval**")
+    spärrade = las_sparrade_val(omfang, omgang_id) if omfang is not None and omgang_id else {}
     for falt, nyckel in URVALSNYCKLAR.items():
         alternativ = _urvalsalternativ(falt)
+        dolda = spärrade.get(falt, set())
+        # A group whose size is hidden cannot be chosen (rule 7): it is not offered, and the
+        # caption under the list says which and why.
+        valbara = {k: v for k, v in alternativ.items() if k not in dolda}
         vald = st.session_state.get(nyckel)
-        if vald and any(v not in alternativ for v in vald):
-            # A unit removed since it was chosen (or another database): drop it.
-            st.session_state[nyckel] = [v for v in vald if v in alternativ]
+        if vald and any(v not in valbara for v in vald):
+            # A unit removed since it was chosen, another database, or a group that may not
+            # be chosen in this round: drop it.
+            st.session_state[nyckel] = [v for v in vald if v in valbara]
         st.sidebar.multiselect(
             URVAL_ETIKETTER[falt],
-            list(alternativ),
+            list(valbara),
             format_func=lambda k, a=alternativ: a.get(k, k),
             key=nyckel,
             placeholder="Alla",
+            max_selections=1 if (falt == "enhet" and omfang is not None and omfang.skyddad_skarm) else None,
         )
+        if dolda:
+            st.sidebar.caption(
+                "Kan inte väljas i den här mätomgången (för få personer, röjandeskydd): "
+                + ", ".join(alternativ[k] for k in alternativ if k in dolda)
+                + "."
+            )
     urval = valt_urval()
     if urval != ALLA:
         st.sidebar.button("Rensa urvalet", key=URVAL_RENSA_NYCKEL, on_click=_rensa_urval)
     return urval
+
+
+@st.cache_data(ttl=TTL_DATA, show_spinner=False, max_entries=100)
+def _sparrade_val(url: str, omgang_id: str, troskel: int, version: str) -> dict[str, set[str]]:
+    return profil_matt.sparrade_val(_engine(url), omgang_id)
+
+
+def las_sparrade_val(omfang: Omfang, omgang_id: str) -> dict[str, set[str]]:
+    """The filter values a suppressed scope may not choose in the round (empty otherwise)."""
+    if not omfang.skyddad_skarm:
+        return {}
+    return _sparrade_val(config.databas_url(), omgang_id, config.skydd_troskel(), dataversion())
 
 
 def valt_urval() -> Urval:
@@ -847,18 +947,17 @@ def urvalets_storlek(p) -> bool:
 
     Returns False, after saying why, when nothing more may be shown: nobody matches, or the
     group is 1–4 persons for a scope whose output is suppressed (then the group shows
-    nothing but "färre än 5").
+    nothing but "dolt").
     """
     siffra, beskrivning = st.columns([1, 4], vertical_alignment="center")
     siffra.metric("Personer i urvalet", text.tal(p.n, skyddad=p.n_skyddad))
     beskrivning.caption(
         f"Mätomgång {p.omgang.omgang_id} ({text.datum(p.omgang.datum)}).  \nUrval: {urvalstext(p.urval)}."
-        + (f"  \nSmå tal visas som ”{text.farre_an()}” (röjandeskydd)." if p.skyddad else "")
+        + (f"  \n{text.skyddsforklaring()}" if p.skyddad else "")
     )
-    if p.n_skyddad:
+    if p.vagrad or p.n_skyddad:
         st.warning(
-            f"Urvalet omfattar {text.antal_personer(None, skyddad=True)}. Av röjandeskäl visas inget mer; "
-            "vidga urvalet i sidopanelen."
+            f"{p.vagrad or 'Urvalet kan inte visas.'} Av röjandeskäl visas inget mer; ändra urvalet i sidopanelen."
         )
         return False
     if not p.n:
@@ -917,9 +1016,9 @@ def _korstabell_for_visning(kt):
 
 
 def _antal_eller_farre(n, skyddad: bool):
-    """A count for a download: the number, or "färre än 5"."""
+    """A count for a download: the number, or "dolt"."""
     if skyddad:
-        return text.farre_an()
+        return text.dolt()
     return None if n is None or pd.isna(n) else int(n)
 
 
@@ -931,7 +1030,7 @@ def _andel_eller_tom(andel, skyddad: bool = False):
 
 def fordelningstabell(df: pd.DataFrame) -> pd.DataFrame:
     """A distribution for reading: ``Svar``, ``Antal``, ``Andel`` as Swedish text
-    (suppressed: "färre än 5" and a blank share)."""
+    (suppressed: "dolt" and a blank share)."""
     return pd.DataFrame(
         {
             "Svar": df["etikett"],
@@ -973,15 +1072,21 @@ def tabell(df: pd.DataFrame, *, bred: bool = False) -> None:
     st.dataframe(df, hide_index=True, width="stretch" if bred else "content", height=hojd, column_config=config)
 
 
-def _loggad_fil(bygg, filnamn: str, anvandare: str | None):
-    """A callable for ``st.download_button`` that builds an unsuppressed file when clicked
-    and logs it in the audit log then (no Streamlit calls: it runs outside the script)."""
+def _loggad_fil(bygg, filnamn: str, anvandare: str | None, *, rojandeskydd: bool):
+    """A callable for ``st.download_button`` that returns the file when clicked and logs the
+    download in the audit log then (no Streamlit calls: it runs outside the script).
+
+    ``bygg`` is either the finished bytes (a protected file, built from the cached release)
+    or ``(engine) -> DataFrame`` (an unprotected one, built only when clicked)."""
     url = config.databas_url()
 
     def skapa() -> bytes:
-        data = nedladdning.csv_for_lasning(bygg(db.get_engine(url)))
+        data = bygg if isinstance(bygg, bytes) else nedladdning.csv_for_lasning(bygg(db.get_engine(url)))
         audit.logga(
-            db.get_engine(url), anvandare, "export", detalj={"format": "csv", "fil": filnamn, "rojandeskydd": False}
+            db.get_engine(url),
+            anvandare,
+            "export",
+            detalj={"format": "csv", "fil": filnamn, "rojandeskydd": rojandeskydd},
         )
         return data
 
@@ -997,16 +1102,18 @@ def nedladdning_med_skydd(
     oskyddad,
     etikett: str = "Ladda ner (CSV)",
 ) -> None:
-    """A CSV download that goes through disclosure control for exports.
+    """The one download of every page's tables: through disclosure control, and logged.
 
-    politiker and medarbetare always get the suppressed file. processledning and admin get
-    it too unless they tick "Ladda ner utan röjandeskydd"; that file states it in its
-    ``Röjandeskydd`` column, is built only when clicked, and is logged.
+    Every role gets the protected file by default — politiker and medarbetare always.
+    processledning and admin get the unprotected one only when they tick "Ladda ner utan
+    röjandeskydd"; that file states it in its ``Röjandeskydd`` column and is built only when
+    clicked. Every download is written to the audit log (event ``export``, with whether it
+    was protected). A protected file with hidden figures carries the legend.
 
     Parameters
     ----------
-    skyddad : () -> DataFrame, the suppressed table (``export=True`` with the user's scope).
-    oskyddad : (engine) -> DataFrame, the unsuppressed table (``export=True`` with
+    skyddad : () -> DataFrame, the protected table (``export=True`` with the user's scope).
+    oskyddad : (engine) -> DataFrame, the unprotected table (``export=True`` with
         ``omfang.med_skydd(False)``); runs outside the script, so no cached loaders.
     """
     utan_skydd = False
@@ -1017,9 +1124,10 @@ def nedladdning_med_skydd(
             help="Filen visar då även små tal. Den får inte spridas, och uttaget loggas.",
         )
     if utan_skydd:
-        data = _loggad_fil(oskyddad, filnamn, anvandarnamn())
+        data = _loggad_fil(oskyddad, filnamn, anvandarnamn(), rojandeskydd=False)
     else:
-        data = nedladdning.csv_for_lasning(skyddad())
+        fil = nedladdning.csv_for_lasning(_med_forklaring(skyddad()))
+        data = _loggad_fil(fil, filnamn, anvandarnamn(), rojandeskydd=True)
     st.download_button(etikett, data=data, file_name=filnamn, mime="text/csv", key=nyckel, on_click="ignore")
     if utan_skydd:
         st.caption("Filen är inte röjandeskyddad: den får inte spridas.")
@@ -1100,6 +1208,9 @@ def enhet_mot_resten_block(omfang: Omfang, omgang_id: str, urval: Urval) -> None
         st.caption("Enhetsvalet i sidopanelen används inte här: enheten jämförs med alla andra i urvalet.")
     j = las_jamforelse(omfang, omgang_id, enhet, variabel, urval)
     namn = kort_enhetsnamn(alla.get(enhet, enhet))
+    if j.vagrad:
+        st.warning(f"{namn}: {j.vagrad}")
+        return
     storlek = {
         g: text.antal_personer(_tal_eller_none(n), skyddad=bool(s))
         for g, n, s in zip(j.storlek["grupp"], j.storlek["n"], j.storlek["skyddad"], strict=True)
@@ -1164,7 +1275,7 @@ def korstabell_tabell(kt, matt: str) -> pd.DataFrame:
     ``matt`` ``"n"``: counts with a ``Totalt`` column and row. ``"radandel"``: each row's
     shares, the ``Totalt`` row the column codes' shares of everyone, and the row's persons
     in ``Antal personer``. ``"kolumnandel"``: the mirror image. Suppressed cells read
-    "färre än 5"; rows and columns that nobody has are left out.
+    "dolt"; rows and columns that nobody has are left out.
     """
     celler, rm, km = _korstabell_for_visning(kt)
     rader, kolumner = _visade(rm), _visade(km)
@@ -1176,7 +1287,7 @@ def korstabell_tabell(kt, matt: str) -> pd.DataFrame:
     def cell(r, k) -> str:
         c = celler.loc[(r, k)]
         if c["skyddad"]:
-            return text.farre_an()
+            return text.dolt()
         if matt == "n":
             return text.tal(_tal_eller_none(c["n"]))
         return text.procent(_tal_eller_none(c[matt]))
@@ -1186,7 +1297,7 @@ def korstabell_tabell(kt, matt: str) -> pd.DataFrame:
 
     def andel(m, kod) -> str:
         a = _marginalandel(m.loc[kod, "n"], bool(m.loc[kod, "skyddad"]), kt.total, kt.total_skyddad)
-        return text.farre_an() if m.loc[kod, "skyddad"] else text.procent(a)
+        return text.dolt() if m.loc[kod, "skyddad"] else text.procent(a)
 
     total = text.tal(kt.total, skyddad=kt.total_skyddad)
     ut = []
@@ -1296,6 +1407,9 @@ def analysseminariet(omfang: Omfang, omgang_id: str, urval: Urval) -> None:
         st.warning("Välj två olika variabler.")
         return
     kt = las_korstabell(omfang, omgang_id, rad, kolumn, urval)
+    if kt.vagrad:
+        st.warning(kt.vagrad)
+        return
     noteringar = [
         f"{etikett(v)}: {flervalstext(v)[0].lower()}{flervalstext(v)[1:]}"
         for v in (rad, kolumn)

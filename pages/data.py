@@ -55,11 +55,7 @@ if kalla:
         )
 
 st.header("Mätomgångar")
-omgangar = ui.las_omgangar(omfang)
-if omgangar.empty:
-    st.info("Inga mätomgångar är inlästa ännu.")
-else:
-    ui.tabell_med_nedladdning(ui.omgangstabell(omgangar), "matomgangar.csv", nyckel="data_omgangar_csv")
+ui.omgangar_block(omfang)
 
 st.header("Datakvalitet")
 st.write(

@@ -19,8 +19,7 @@ jamfort = (
     else " – den första mätomgången, så det finns inget att jämföra med"
 )
 st.caption(f"Mätomgång {ov.omgang.omgang_id} ({text.datum(ov.omgang.datum)}){jamfort}.")
-if ov.skyddad:
-    st.caption(f"Små tal visas som ”{text.farre_an()}” (röjandeskydd).")
+ui.skyddsnot(ov.skyddad)
 
 ui.nyckeltal(ov)
 
@@ -28,7 +27,7 @@ st.subheader("Sammanfattning")
 st.write(ov.sammanfattning)
 
 st.subheader("Kvinnor och män")
-ui.kvinnor_och_man(ov)
+ui.kvinnor_och_man(omfang, ov)
 
 with st.expander("Definitioner"):
     st.dataframe(ui.tabell_definitioner(ov.tabell), hide_index=True, width="stretch")

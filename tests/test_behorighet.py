@@ -122,6 +122,36 @@ ANROP = {
     "core.rapport.profil_data": (lambda e, o, t: core.rapport.profil_data(e, o, "2019-09"), _rapport_data, True),
     "core.rapport.profil_tabell": (lambda e, o, t: core.rapport.profil_tabell(e, o, "2019-09"), _ram, True),
     "core.rapport.profil": (lambda e, o, t: core.rapport.profil(e, o, "2019-09", format="csv"), _inget, True),
+    "core.rapport.oversikt_data": (
+        lambda e, o, t: core.rapport.oversikt_data(e, o, "2019-09"),
+        lambda d: (
+            _sma([c.get("n") for f in d["nyckeltal"].values() for c in f.values() if isinstance(c, dict)]),
+            set(),
+        ),
+        True,
+    ),
+    "core.rapport.korstabell_data": (
+        lambda e, o, t: core.rapport.korstabell_data(e, o, "2019-09", "kon", "handlingsplan", core.matt.profil.ALLA),
+        lambda d: (
+            _sma(
+                [d["n"], *(c["n"] for c in d["celler"])]
+                + [c["n"] for m in ("radsummor", "kolumnsummor") for c in d[m].values()]
+            ),
+            set(),
+        ),
+        True,
+    ),
+    "core.rapport.jamforelse_data": (
+        lambda e, o, t: core.rapport.jamforelse_data(e, o, "2019-09", "eai", "kon", core.matt.profil.ALLA),
+        lambda d: (
+            _sma(
+                [d[g]["n"] for g in ("enheten", "resten")]
+                + [c["n"] for g in ("enheten", "resten") for c in d[g]["fordelning"].values()]
+            ),
+            set(),
+        ),
+        True,
+    ),
     "core.exporter.exportera_rader": (lambda e, o, t: core.exporter.exportera_rader(e, o), _rader, True),
     "core.exporter.xlsx_bytes": (lambda e, o, t: core.exporter.xlsx_bytes(e, o), _bytes, True),
     "core.exporter.exportera_xlsx": (lambda e, o, t: core.exporter.exportera_xlsx(e, o, t / "x.xlsx"), _bytes, True),

@@ -62,7 +62,7 @@ def test_nyckeltal_kon_bara_andelar_och_skyddade_utelamnas():
         ("andel_avslut_arbete_studier", "Män", 0.5),
     ]
     undertitel = " ".join(spec["title"]["subtitle"])
-    assert "färre än 5 personer" in undertitel and "inskrivna på af (kvinnor)" in undertitel
+    assert "dolt för att skydda enskilda personer" in undertitel and "inskrivna på af (kvinnor)" in undertitel
     assert "värde saknas" in undertitel and "avslut till arbete eller studier (kvinnor)" in undertitel
 
 
@@ -107,7 +107,7 @@ def test_nyckeltal_kon_data_text():
     data = charts.nyckeltal_kon_data(TABELL)
     assert list(data.columns) == ["matt", "etikett", "kon", "andel", "skyddad", "text"]
     rad = data[(data["matt"] == "andel_af") & (data["kon"] == "Kvinnor")].iloc[0]
-    assert rad["skyddad"] and rad["text"] == "färre än 5"
+    assert rad["skyddad"] and rad["text"] == "dolt"
     assert data[(data["matt"] == "andel_1ar") & (data["kon"] == "Män")].iloc[0]["text"] == "61\u00a0%"
 
 
@@ -151,11 +151,11 @@ def test_fordelning_skyddade_staplar_ritas_inte():
     # Only shown codes are in the bar layer (the zero is drawn, at zero).
     assert [d["kod"] for d in staplar] == ["psykisk", "svenska", "npf"]
     assert [d["varde"] for d in staplar] == [6 / 40, 30 / 40, 0.0]
-    # The suppressed codes are only a "färre än 5" at zero, with no value of their own.
+    # The suppressed codes are only a "dolt" at zero, with no value of their own.
     dolda = _lager_data(spec, 2)
     assert [(d["kod"], d["text"], d["varde"]) for d in dolda] == [
-        ("fysisk", "färre än 5", None),
-        ("saknas", "färre än 5", None),
+        ("fysisk", "dolt", None),
+        ("saknas", "dolt", None),
     ]
     assert spec["layer"][2]["encoding"]["x"] == {"datum": 0}
 
@@ -175,7 +175,7 @@ def test_fordelning_etiketter_och_tooltips_ar_samma_varden():
     assert spec["title"]["subtitle"] == ["Andel av 40 personer i urvalet."]
     etiketter = {d["kod"]: d["text"] for d in _lager_data(spec, 1)}
     assert etiketter["psykisk"] == "6 (15\u00a0%)" and etiketter["npf"] == "0 (0\u00a0%)"
-    # Tooltips show the formatted texts (suppressed: "färre än 5"), never a raw count.
+    # Tooltips show the formatted texts (suppressed: "dolt"), never a raw count.
     for lager in spec["layer"]:
         assert [(t["field"], t["type"]) for t in lager["encoding"]["tooltip"]] == [
             ("etikett", "nominal"),
@@ -183,7 +183,7 @@ def test_fordelning_etiketter_och_tooltips_ar_samma_varden():
             ("andel", "nominal"),
         ]
     dold = _lager_data(spec, 2)[0]
-    assert dold["antal"] == "färre än 5" and dold["andel"] == "färre än 5"
+    assert dold["antal"] == "dolt" and dold["andel"] == "dolt"
     # The axis is the share, in Swedish per cent.
     x = spec["layer"][0]["encoding"]["x"]
     assert x["field"] == "varde" and x["axis"]["format"] == ".0%" and x["scale"]["domain"][0] == 0
@@ -204,7 +204,7 @@ def test_fordelning_neutral_farg_och_konets_farger():
     farg = spec["layer"][0]["encoding"]["color"]
     assert farg["scale"]["domain"] == ["K", "M", "saknas"]
     assert farg["scale"]["range"] == [charts.KVINNOR_FARG, charts.MAN_FARG, charts.NEUTRAL_FARG]
-    assert len(spec["layer"]) == 2  # nothing suppressed: no "färre än 5" layer
+    assert len(spec["layer"]) == 2  # nothing suppressed: no "dolt" layer
 
 
 def test_fordelning_data_och_antal():
@@ -213,7 +213,7 @@ def test_fordelning_data_och_antal():
     )
     assert list(data.columns) == ["kod", "etikett", "varde", "skyddad", "antal", "andel", "text"]
     # never "0 %" for something that is there; an undefined share reads "–"
-    assert data["andel"].tolist() == ["<1\u00a0%", "färre än 5", "–"]
+    assert data["andel"].tolist() == ["<1\u00a0%", "dolt", "–"]
     assert data["varde"].tolist()[0] == 1.0 and data["varde"].isna().tolist() == [False, True, False]
     spec = charts.fordelning(_fordelning([("a", "A", 1234, 0.5, False)]), "Antal", matt="n").to_dict()
     assert spec["layer"][0]["encoding"]["x"]["axis"]["format"] == ",d"
@@ -225,7 +225,7 @@ def test_fordelning_tom_och_allt_skyddat():
     alla_dolda = _fordelning([("a", "A", None, None, True), ("saknas", "Uppgift saknas", None, None, True)])
     spec = charts.fordelning(alla_dolda, "Fråga").to_dict()
     assert _lager_data(spec, 0) == []
-    assert [d["text"] for d in _lager_data(spec, 2)] == ["färre än 5", "färre än 5"]
+    assert [d["text"] for d in _lager_data(spec, 2)] == ["dolt", "dolt"]
 
 
 def test_jamforelse_grupper_och_skyddade():
@@ -283,7 +283,7 @@ def test_korstabell_karta_skyddade_farglaggs_inte(matt, varden):
         ("Psykisk ohälsa", "Män", varden[1]),
     ]
     texter = {(d["rad"], d["kolumn"]): d["text"] for d in _lager_data(spec, 1)}
-    assert texter[("Missbruk", "Män")] == "färre än 5"
+    assert texter[("Missbruk", "Män")] == "dolt"
     assert spec["layer"][0]["encoding"]["y"]["sort"] == ["Psykisk ohälsa", "Missbruk"]
     assert spec["layer"][0]["encoding"]["x"]["sort"] == ["Kvinnor", "Män"]
     assert spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == ([0, 42.0] if matt == "n" else [0, 1])
@@ -291,8 +291,8 @@ def test_korstabell_karta_skyddade_farglaggs_inte(matt, varden):
 
 def test_korstabell_data_text():
     data = charts.korstabell_data(CELLER, "kolumnandel")
-    assert data["text"].tolist() == ["26\u00a0%", "31\u00a0%", "färre än 5", "färre än 5"]
-    assert data["antal"].tolist() == ["38", "42", "färre än 5", "färre än 5"]
+    assert data["text"].tolist() == ["26\u00a0%", "31\u00a0%", "dolt", "dolt"]
+    assert data["antal"].tolist() == ["38", "42", "dolt", "dolt"]
     with pytest.raises(ValueError):
         charts.korstabell_data(CELLER, "median")
 

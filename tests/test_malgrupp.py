@@ -32,7 +32,7 @@ som_pa_servern = test_pages.som_pa_servern
 _inloggad = test_pages._inloggad
 
 SMA_TAL = {"1", "2", "3", "4"}
-FARRE = "färre än 5"
+FARRE = "dolt"  # the neutral mark of every hidden figure
 
 
 @pytest.fixture
@@ -54,7 +54,31 @@ def filer(monkeypatch):
 
     monkeypatch.setattr(MediaFileManager, "add", spara)
     monkeypatch.setattr(MediaFileManager, "add_deferred", spara_senare)
-    return fardiga, vid_klick
+    return _Filer(fardiga, vid_klick), vid_klick
+
+
+class _Filer(dict):
+    """The files by name: built at once, or built (and logged) by clicking now. Every
+    download is logged when clicked, so most files are of the second kind."""
+
+    def __init__(self, fardiga: dict, vid_klick: dict):
+        super().__init__()
+        self.fardiga, self.vid_klick = fardiga, vid_klick
+
+    def __getitem__(self, namn):
+        if namn in self.fardiga:
+            return self.fardiga[namn]
+        return self.vid_klick[namn]()
+
+    def __contains__(self, namn):
+        return namn in self.fardiga or namn in self.vid_klick
+
+    def __bool__(self):
+        return bool(self.fardiga or self.vid_klick)
+
+    def clear(self):
+        self.fardiga.clear()
+        self.vid_klick.clear()
 
 
 def _malgrupp(roll: str, omgang: str = "2019-09"):
@@ -194,7 +218,7 @@ def test_2019_09_visar_seedens_siffror(databas, roll):
 
 def test_politiker_ser_skyddade_varden(databas):
     # Women aged 16-24 in 2019-09: 40 persons; among them fysisk ohälsa and social
-    # problematik as barriers are 1-4 (the demo), so they read "färre än 5".
+    # problematik as barriers are 1-4 (the demo), so they read "dolt".
     at = _urval(_malgrupp("politiker"), kon=["K"], aldersgrupp=["16-24"])
     assert {m.label: m.value for m in at.metric} == {"Personer i urvalet": "40"}
     assert any("Kön: Kvinnor; Åldersgrupp: 16–24 år" in c.value for c in at.caption)
@@ -212,18 +236,35 @@ def test_politiker_ser_skyddade_varden(databas):
     assert _rad(_tabell(at), "Fysisk ohälsa")[0] in SMA_TAL
 
 
-def test_en_person_visar_bara_farre_an_5(databas, filer):
-    # Women aged 16-24 born in the Nordic countries (not Sweden) in 2019-09: one person.
+def test_litet_urval_visar_bara_markeringen(databas, filer):
+    # Women born in the Nordic countries (not Sweden) in 2019-09: four persons.
     at = _malgrupp("politiker")
     filer[0].clear()
-    _urval(at, kon=["K"], aldersgrupp=["16-24"], fodelseregion=["norden"])
+    _urval(at, kon=["K"], fodelseregion=["norden"])
     assert {m.label: m.value for m in at.metric} == {"Personer i urvalet": FARRE}
-    assert any("färre än 5 personer" in w.value for w in at.warning)
+    assert any("Urvalet är så litet att det inte kan visas." in w.value for w in at.warning)
     assert not at.dataframe and not _diagram(at) and not at.tabs
     assert not at.get("download_button") and not filer[0]
-    # processledning sees the one person on screen (their aggregates are unsuppressed)
-    at = _urval(_malgrupp("processledning"), kon=["K"], aldersgrupp=["16-24"], fodelseregion=["norden"])
-    assert {m.label: m.value for m in at.metric} == {"Personer i urvalet": "1"}
+    # processledning sees the four persons on screen (their aggregates are unsuppressed)
+    at = _urval(_malgrupp("processledning"), kon=["K"], fodelseregion=["norden"])
+    assert {m.label: m.value for m in at.metric} == {"Personer i urvalet": "4"}
+
+
+def test_gruppen_som_inte_kan_valjas_erbjuds_inte(databas):
+    # 65 and older are 1-4 in 2019-09, and 55-64 is hidden as its partner (rule 2): neither
+    # can be chosen by a politician, and the sidebar says so; processledning can.
+    at = _malgrupp("politiker")
+    val = at.sidebar.multiselect(key=ui.URVALSNYCKLAR["aldersgrupp"])
+    assert "65+" not in val.options and "65 år och äldre" not in val.options
+    assert any("Kan inte väljas" in c.value and "65 år och äldre" in c.value for c in at.sidebar.caption)
+    at = _malgrupp("processledning")
+    assert "65 år och äldre" in at.sidebar.multiselect(key=ui.URVALSNYCKLAR["aldersgrupp"]).options
+
+
+def test_tre_villkor_vagras(databas):
+    at = _urval(_malgrupp("politiker"), kon=["K"], aldersgrupp=["16-24"], fodelseregion=["sverige"])
+    assert any("högst två villkor" in w.value for w in at.warning)
+    assert not at.dataframe
 
 
 def test_urvalet_behalls_mellan_sidor(databas):
@@ -308,7 +349,7 @@ def test_nedladdning_for_politiker_ar_skyddad(databas, filer):
     _vy(at, "Analysseminariet")
     kors = _csv(fardiga["korstabell-arbetshinder-kon-2019-09.csv"])
     assert FARRE in set(kors["Antal"]) and not set(kors["Antal"]) & SMA_TAL
-    assert not vid_klick
+    assert set(kors["Förklaring"]) == {text.skyddsforklaring()}  # the legend travels with the file
 
 
 def test_nedladdning_for_processledning_skyddad_tills_de_valjer(databas, filer):
@@ -356,8 +397,8 @@ def test_filerna_som_sidan_bygger(databas):
     assert set(fil["Röjandeskydd"]) == {ui.SKYDD_AV}
     p = profil(eng, Omfang("politiker"), "2019-09", Urval(kon=("K",), aldersgrupp=("65+",)), ["kon"], export=True)
     fil = ui.fordelning_fil(p, "kon")
-    assert set(fil["Antal"]) == {text.farre_an()} and fil["Andel"].isna().all()
-    assert set(fil["Personer i urvalet"]) == {text.farre_an()}
+    assert set(fil["Antal"]) == {text.dolt()} and fil["Andel"].isna().all()
+    assert set(fil["Personer i urvalet"]) == {text.dolt()}
 
 
 # --- data quality (Data page) ---------------------------------------------------------------------

@@ -159,10 +159,10 @@ def test_tom_omgang(engine):
 def test_rapport_json_form(eng):
     data = json.loads(rapport.profil(eng, ADMIN.med_skydd(False), "2019-09", format="json"))
     assert data["omgang"] == "2019-09" and data["n"] == 12 and data["skydd"] is False
-    assert data["variabler"]["kon"]["K"] == {"n": 7, "andel": pytest.approx(7 / 12)}
+    assert data["variabler"]["kon"]["K"] == {"n": 7, "andel": pytest.approx(7 / 12), "skyddad": False}
     assert set(data["variabler"]) >= {"kon", "aldersgrupp", "alder", "inskrivningstid", "arbetshinder", "handlingsplan"}
     # every code listed, 0 where nobody has it
-    assert data["variabler"]["arbetshinder"]["svenska"] == {"n": 0, "andel": 0.0}
+    assert data["variabler"]["arbetshinder"]["svenska"] == {"n": 0, "andel": 0.0, "skyddad": False}
     skyddad = json.loads(rapport.profil(eng, ADMIN, "2019-09", format="json"))
     assert skyddad["skydd"] is True
     assert skyddad["variabler"]["kon"]["M"] == {"n": None, "andel": None, "skyddad": True}
@@ -170,11 +170,12 @@ def test_rapport_json_form(eng):
 
 def test_rapport_csv(eng):
     text = rapport.profil(eng, ADMIN, "2019-09", format="csv")
-    assert text.startswith("\ufeffMätomgång;Enhet;Röjandeskydd;Variabel")
+    assert text.startswith("\ufeffMätomgång;Urval;Röjandeskydd;Personer i urvalet;Variabel")
     rad_m = next(r for r in text.splitlines() if ";kon;" in r and ";M;" in r)
-    assert "färre än 5" in rad_m and rad_m.endswith(";")  # share blank
+    assert ";dolt;;" in rad_m  # the neutral mark, share blank
+    assert rad_m.endswith("kan räknas fram ur.")  # the legend travels with the file
     rad_k = next(r for r in text.splitlines() if ";kon;" in r and ";K;" in r)
-    assert rad_k.endswith(";7;0,5833333333333334")  # 7/12 with a decimal comma
+    assert ";7;0,5833333333333334;" in rad_k  # 7/12 with a decimal comma
 
 
 def _cli(url, *args):
@@ -188,7 +189,7 @@ def test_cli_rapport_och_fel(eng, db_url):
     r = _cli(db_url, "report", "profile", "--omgang", "2019-09", "--enhet", "eai", "--skydd", "off", "--format", "json")
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
-    assert data["n"] == 5 and data["enhet"] == "eai" and data["skydd"] is False
+    assert data["n"] == 5 and data["urval"]["enhet"] == ["eai"] and data["skydd"] is False
     r = _cli(db_url, "report", "profile", "--omgang", "1999-01", "--format", "json")
     assert r.returncode != 0 and "finns inte" in r.stderr and "Traceback" not in r.stderr
     r = _cli(db_url, "report", "profile", "--omgang", "2019-09", "--enhet", "xyz", "--format", "json")

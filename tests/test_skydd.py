@@ -65,8 +65,8 @@ def test_fordelning_procent_avslojar_inte():
     assert not ut.loc["saknas", "skyddad"] and ut.loc["saknas", "andel"] == 0
 
 
-def test_farre_an_text():
-    assert text.tal(None, skyddad=True) == "färre än 5"
+def test_dolt_ar_neutralt_markering():
+    assert text.tal(None, skyddad=True) == "dolt"
     assert text.procent(0.33, skyddad=True) == ""
 
 

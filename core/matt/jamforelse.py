@@ -15,7 +15,7 @@ whose row margins are the variable's distribution in the whole filtered round (s
 same page), whose column margins are the two group sizes and whose total is the filtered
 round. So it goes through :func:`core.skydd.skydda_korstabell`, which keeps "all minus the
 unit" from giving a hidden count back. A group of 1–4 persons shows nothing but its size as
-"färre än 5".
+"dolt".
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 from sqlalchemy import Engine
 
-from core import koder, skydd
+from core import koder
 from core.matt.profil import ALLA, OmgangInfo, ProfilFel, Urval, hamta_omgang, kodlista, kontrollera_enhet, rakna
 from core.omfang import Omfang
 
@@ -57,6 +57,7 @@ class Jamforelse:
     fordelning: pd.DataFrame
     storlek: pd.DataFrame
     skyddad: bool
+    vagrad: str | None = None  # why a suppressed scope may not see the comparison
 
 
 def enhet_mot_resten(
@@ -94,6 +95,9 @@ def enhet_mot_resten(
     omgang = hamta_omgang(engine, omgang_id)
     kontrollera_enhet(engine, enhet)
     bas = replace(urval, enhet=(), ej_enhet=())
+    skyddad = omfang.skyddad_export if export else omfang.skyddad_skarm
+    if skyddad:
+        return _skyddad_jamforelse(engine, omgang, enhet, variabel, bas)
     n_enhet, r_enhet = rakna(engine, omgang, replace(bas, enhet=(enhet,)), [variabel])
     n_resten, r_resten = rakna(engine, omgang, replace(bas, ej_enhet=(enhet,)), [variabel])
     kodord = {**kodlista(engine, variabel), koder.SAKNAS: koder.SAKNAS_ETIKETT}
@@ -105,27 +109,8 @@ def enhet_mot_resten(
         dtype="int64",
     )
     storlek = pd.Series({ENHET: n_enhet, RESTEN: n_resten}, dtype="int64")
-    total = n_enhet + n_resten
-    skyddad = omfang.skyddad_export if export else omfang.skyddad_skarm
-    if skyddad:
-        grans = skydd.troskel()
-        dolda, _rader, dolda_grupper, _total = skydd.skydda_korstabell(
-            n,
-            n.sum(axis=1),
-            storlek,
-            total,
-            rad_flerval=koder.VARIABLER[variabel].flerval,
-            kolumn_flerval=False,
-            grans=grans,
-        )
-        # A group of 1-4 persons shows nothing but its size as "färre än 5", zeros included.
-        for g in (ENHET, RESTEN):
-            if skydd.ar_litet(storlek[g], grans) or skydd.ar_litet(total, grans):
-                dolda[g] = True
-                dolda_grupper[g] = True
-    else:
-        dolda = pd.DataFrame(False, index=n.index, columns=n.columns)
-        dolda_grupper = pd.Series(False, index=storlek.index)
+    dolda = pd.DataFrame(False, index=n.index, columns=n.columns)
+    dolda_grupper = pd.Series(False, index=storlek.index)
 
     rader = []
     for g in (ENHET, RESTEN):
@@ -160,4 +145,73 @@ def enhet_mot_resten(
         fordelning=fordelning,
         storlek=storlek_df,
         skyddad=skyddad,
+    )
+
+
+def _skyddad_jamforelse(engine: Engine, omgang: OmgangInfo, enhet: str, variabel: str, bas: Urval) -> Jamforelse:
+    """The comparison as a suppressed scope sees it: the unit, the rest and the whole are one
+    additive set of the round's release (``F(Δ ∪ {enhet:KOD})``), read through
+    :mod:`core.utsnitt`. When either side may not be shown (rule 7), neither is."""
+    from core import frislapp, utsnitt
+    from core.matt.profil import frislapp_for, visningskoder
+    from core.population import ENHET_PREFIX, I_ENHETEN, UTANFOR
+
+    fr = frislapp_for(engine, omgang.omgang_id)
+    kodord = visningskoder(engine, variabel)
+    dim = ENHET_PREFIX + enhet
+    vagrad = None
+    try:
+        g0 = utsnitt.grupp_for_urval(fr.pop, bas)
+        if len(g0.dims) + 1 > frislapp.MAX_DIMENSIONER:
+            raise frislapp.FrislappFel(
+                "Av röjandeskäl kan en enhet bara jämföras med resten när urvalet har högst ett villkor."
+            )
+        grupper = {ENHET: g0.med(dim, (I_ENHETEN,)), RESTEN: g0.med(dim, (UTANFOR,))}
+        vagrad = frislapp.vagran(fr, g0)
+        if vagrad is None and any(frislapp.vagran(fr, gr) for gr in grupper.values()):
+            vagrad = (
+                "Enheten eller resten av processen har så få personer i urvalet att de inte kan jämföras "
+                "utan att enskilda personer kan räknas fram."
+            )
+    except frislapp.FrislappFel as e:
+        vagrad = str(e)
+    rader = []
+    storlekar = {}
+    for g in (ENHET, RESTEN):
+        if vagrad:
+            n, varden = None, [None] * len(kodord)
+        else:
+            n = utsnitt.gruppstorlek(fr, grupper[g])
+            varden = utsnitt.antal(fr, grupper[g], [utsnitt.Fraga(variabel, k) for k in kodord])
+        storlekar[g] = n
+        for (k, e), v in zip(kodord.items(), varden, strict=True):
+            rader.append(
+                {
+                    "grupp": g,
+                    "kod": k,
+                    "etikett": e,
+                    "n": v,
+                    "andel": None if v is None or not n else v / n,
+                    "skyddad": v is None,
+                }
+            )
+    fordelning = pd.DataFrame(rader, columns=["grupp", "kod", "etikett", "n", "andel", "skyddad"])
+    fordelning["n"] = fordelning["n"].astype("Int64")
+    fordelning["andel"] = fordelning["andel"].astype(float)
+    storlek_df = pd.DataFrame(
+        {
+            "grupp": [ENHET, RESTEN],
+            "n": pd.array([storlekar[ENHET], storlekar[RESTEN]], dtype="Int64"),
+            "skyddad": [storlekar[ENHET] is None, storlekar[RESTEN] is None],
+        }
+    )
+    return Jamforelse(
+        omgang=omgang,
+        enhet=enhet,
+        variabel=variabel,
+        urval=bas,
+        fordelning=fordelning,
+        storlek=storlek_df,
+        skyddad=True,
+        vagrad=vagrad,
     )

@@ -23,7 +23,7 @@ import pandas as pd
 from sqlalchemy import Engine, distinct, func, select
 from sqlalchemy.orm import aliased
 
-from core import koder, skydd
+from core import koder
 from core.matt.profil import ALLA, ProfilFel, Urval, grupp, hamta_omgang, kodlista, kontrollera_enhet, rakna
 from core.models import MatningVal
 from core.omfang import Omfang
@@ -50,6 +50,7 @@ class Korstabell:
     total: int | None
     total_skyddad: bool
     skyddad: bool
+    vagrad: str | None = None  # why a suppressed scope may not see this cross-tab
 
 
 def _koder(engine: Engine, variabel: str) -> list[str]:
@@ -123,22 +124,17 @@ def korstabell(
     omgang = hamta_omgang(engine, omgang_id)
     for e in (*urval.enhet, *urval.ej_enhet):
         kontrollera_enhet(engine, e)
+    skyddad = omfang.skyddad_export if export else omfang.skyddad_skarm
+    if skyddad:
+        return _skyddad_korstabell(engine, omgang_id, radvariabel, kolumnvariabel, urval)
     n = rakna_celler(engine, omgang_id, radvariabel, kolumnvariabel, urval)
     total, marginaler = rakna(engine, omgang, urval, [radvariabel, kolumnvariabel])
     radsumma = pd.Series(marginaler[radvariabel]).reindex(n.index, fill_value=0).astype("int64")
     kolsumma = pd.Series(marginaler[kolumnvariabel]).reindex(n.columns, fill_value=0).astype("int64")
-    rad_flerval = koder.VARIABLER[radvariabel].flerval
-    kol_flerval = koder.VARIABLER[kolumnvariabel].flerval
-    skyddad = omfang.skyddad_export if export else omfang.skyddad_skarm
-    if skyddad:
-        dolda, dolda_r, dolda_k, dold_t = skydd.skydda_korstabell(
-            n, radsumma, kolsumma, total, rad_flerval=rad_flerval, kolumn_flerval=kol_flerval
-        )
-    else:
-        dolda = pd.DataFrame(False, index=n.index, columns=n.columns)
-        dolda_r = pd.Series(False, index=n.index)
-        dolda_k = pd.Series(False, index=n.columns)
-        dold_t = False
+    dolda = pd.DataFrame(False, index=n.index, columns=n.columns)
+    dolda_r = pd.Series(False, index=n.index)
+    dolda_k = pd.Series(False, index=n.columns)
+    dold_t = False
     rad_etiketter = {**kodlista(engine, radvariabel), koder.SAKNAS: koder.SAKNAS_ETIKETT}
     kol_etiketter = {**kodlista(engine, kolumnvariabel), koder.SAKNAS: koder.SAKNAS_ETIKETT}
     celler = []
@@ -182,4 +178,77 @@ def korstabell(
         total=None if dold_t else int(total),
         total_skyddad=bool(dold_t),
         skyddad=skyddad,
+    )
+
+
+def _skyddad_korstabell(engine: Engine, omgang_id: str, rad: str, kolumn: str, urval: Urval) -> Korstabell:
+    """The cross-tab as a suppressed scope sees it: cells, margins and total read off the
+    round's release (:mod:`core.utsnitt`), so a margin reads exactly as the variable's own
+    distribution on the same page, and every cell is protected together with them."""
+    from core import frislapp, utsnitt
+    from core.matt.profil import frislapp_for, visningskoder
+
+    fr = frislapp_for(engine, omgang_id)
+    rk, kk = visningskoder(engine, rad), visningskoder(engine, kolumn)
+    try:
+        g = utsnitt.grupp_for_urval(fr.pop, urval)
+        vagrad = frislapp.vagran(fr, g)
+        if not vagrad:
+            celler = utsnitt.korsceller(fr, g, rad, rk, kolumn, kk)
+    except frislapp.FrislappFel as e:
+        vagrad = str(e)
+    if vagrad:
+        celler = dict.fromkeys(((a, b) for a in rk for b in kk), None)
+        radsumma = dict.fromkeys(rk, None)
+        kolsumma = dict.fromkeys(kk, None)
+        total = None
+    else:
+        radsumma = dict(zip(rk, utsnitt.antal(fr, g, [utsnitt.Fraga(rad, k) for k in rk]), strict=True))
+        kolsumma = dict(zip(kk, utsnitt.antal(fr, g, [utsnitt.Fraga(kolumn, k) for k in kk]), strict=True))
+        total = utsnitt.gruppstorlek(fr, g)
+
+    def andel(n, bas):
+        return None if n is None or not bas else n / bas
+
+    rader = []
+    for a, ae in rk.items():
+        for b, be in kk.items():
+            n = celler[(a, b)]
+            rader.append(
+                {
+                    "rad": a,
+                    "rad_etikett": ae,
+                    "kolumn": b,
+                    "kolumn_etikett": be,
+                    "n": n,
+                    "skyddad": n is None,
+                    "radandel": andel(n, radsumma[a]),
+                    "kolumnandel": andel(n, kolsumma[b]),
+                }
+            )
+    celler_df = pd.DataFrame(rader)
+    celler_df["n"] = celler_df["n"].astype("Int64")
+    celler_df["radandel"] = celler_df["radandel"].astype(float)
+    celler_df["kolumnandel"] = celler_df["kolumnandel"].astype(float)
+
+    def marginal(summa: dict, etiketter: dict) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "kod": list(summa),
+                "etikett": [etiketter[k] for k in summa],
+                "n": pd.array(list(summa.values()), dtype="Int64"),
+                "skyddad": [v is None for v in summa.values()],
+            }
+        )
+
+    return Korstabell(
+        radvariabel=rad,
+        kolumnvariabel=kolumn,
+        celler=celler_df,
+        rader=marginal(radsumma, rk),
+        kolumner=marginal(kolsumma, kk),
+        total=total,
+        total_skyddad=total is None,
+        skyddad=True,
+        vagrad=vagrad,
     )

@@ -108,7 +108,7 @@ def _alla_omgangar(engine: Engine) -> list[Omgang]:
     return [Omgang(*r) for r in rader]
 
 
-def omgangar(engine: Engine, omfang: Omfang) -> pd.DataFrame:
+def omgangar(engine: Engine, omfang: Omfang, *, export: bool = False) -> pd.DataFrame:
     """Every round, newest first, with its number of persons.
 
     Returns
@@ -124,7 +124,9 @@ def omgangar(engine: Engine, omfang: Omfang) -> pd.DataFrame:
             .order_by(Matomgang.datum.desc(), Matomgang.omgang_id.desc())
         ).all()
     df = pd.DataFrame(rader, columns=["omgang_id", "datum", "benamning", "personer"])
-    df["personer_skyddad"] = [omfang.skyddad_skarm and skydd.ar_litet(n) for n in df["personer"]]
+    # A round's size is the root of its release: hidden exactly when it is small (rule 1).
+    skyddad = omfang.skyddad_export if export else omfang.skyddad_skarm
+    df["personer_skyddad"] = [skyddad and skydd.ar_litet(n) for n in df["personer"]]
     df["personer"] = df["personer"].astype("Int64").mask(df["personer_skyddad"])
     return df
 
@@ -283,7 +285,85 @@ def _figurer(r: dict, skyddad: bool) -> dict[str, dict[str, _Varde]]:
     return figurer
 
 
-def oversikt(engine: Engine, omfang: Omfang, omgang_id: str | None = None) -> Oversikt:
+def _berakna(engine: Engine, omgang: Omgang, fore: Omgang | None, skyddad: bool) -> dict[str, dict[str, _Varde]]:
+    r = _rakna_omgang(engine, omgang, fore)
+    return _skyddade_figurer(engine, omgang, fore, r) if skyddad else _figurer(r, False)
+
+
+def _skyddade_figurer(engine: Engine, omgang: Omgang, fore: Omgang | None, r: dict) -> dict[str, dict[str, _Varde]]:
+    """The key figures as a suppressed scope sees them: every count read off the round's
+    release (:mod:`core.utsnitt`), the same numbers Målgrupp shows; a share only where its
+    count and its denominator are both shown (rule 9); a median only over a shown number of
+    at least the threshold (rule 4)."""
+    from core import frislapp, population, utsnitt
+    from core.matt.profil import frislapp_for
+
+    fr = frislapp_for(engine, omgang.omgang_id)
+    grupper = {
+        "alla": frislapp.Grupp(),
+        "K": frislapp.grupp({"kon": ("K",)}, fr.pop),
+        "M": frislapp.grupp({"kon": ("M",)}, fr.pop),
+    }
+    F = utsnitt.Fraga
+    fragor = {
+        "personer": F(),
+        "ar1": F("inskrivningstid", ("1-2", "2-3", "3+")),
+        "ar3": F("inskrivningstid", ("3+",)),
+        "plan": F("handlingsplan", "ja"),
+        "insats": F("pagaende_insats", population.NAGON),
+        "af": F("af_inskriven", "ja"),
+        "tid_saknas": F("inskrivningstid", koder.SAKNAS),
+    }
+    figurer: dict[str, dict[str, _Varde]] = {k: {} for k, *_ in MATT}
+    t = skydd.troskel()
+    for k, g in grupper.items():
+        v = dict(zip(fragor, utsnitt.antal(fr, g, fragor.values()), strict=True))
+        n = v["personer"]
+        figurer["personer"][k] = _Varde(None if n is None else float(n), n is None)
+        for matt, kol in (
+            ("andel_1ar", "ar1"),
+            ("andel_3ar", "ar3"),
+            ("andel_handlingsplan", "plan"),
+            ("andel_pagaende_insats", "insats"),
+            ("andel_af", "af"),
+        ):
+            figurer[matt][k] = _skyddad_andel(v[kol], n)
+        kand = None if n is None or v["tid_saknas"] is None else n - v["tid_saknas"]
+        if kand is None or skydd.ar_litet(kand, t):
+            figurer["median_inskrivningstid"][k] = _Varde(None, True)
+        else:
+            fd = r["manader"][k] if k != "alla" else _summa_fordelningar(r["manader"])
+            figurer["median_inskrivningstid"][k] = _Varde(_median(fd))
+    if fore is None:
+        for matt in ("avslut", "andel_avslut_arbete_studier"):
+            figurer[matt] = {k: _Varde(None) for k in GRUPPER}
+        return figurer
+    fa = frislapp.Frislapp(population.AvslutsPopulation(engine, fore.datum, omgang.datum, fr.pop.nyckel[-1]))
+    for k in GRUPPER:
+        g = frislapp.Grupp() if k == "alla" else frislapp.grupp({"kon": (k,)}, fa.pop)
+        n, n_as = utsnitt.antal(fa, g, [F(), F("orsak", koder.AVSLUT_TILL_ARBETE_STUDIER)])
+        figurer["avslut"][k] = _Varde(None if n is None else float(n), n is None)
+        figurer["andel_avslut_arbete_studier"][k] = _skyddad_andel(n_as, n)
+    return figurer
+
+
+def _skyddad_andel(taljare: int | None, namnare: int | None) -> _Varde:
+    if namnare == 0:
+        return _Varde(None)  # undefined (nobody to take a share of), not hidden
+    if taljare is None or namnare is None:
+        return _Varde(None, True)
+    return _Varde(taljare / namnare)
+
+
+def _summa_fordelningar(fordelningar: dict[str, dict[int, int]]) -> dict[int, int]:
+    alla: dict[int, int] = {}
+    for fd in fordelningar.values():
+        for m, n in fd.items():
+            alla[m] = alla.get(m, 0) + n
+    return alla
+
+
+def oversikt(engine: Engine, omfang: Omfang, omgang_id: str | None = None, *, export: bool = False) -> Oversikt:
     """The key figures of a round (default: the latest) for the scope.
 
     Returns
@@ -295,7 +375,7 @@ def oversikt(engine: Engine, omfang: Omfang, omgang_id: str | None = None) -> Ov
     fractions, shown in percentage points), None when either side is missing.
     """
     alla = _alla_omgangar(engine)
-    skyddad = omfang.skyddad_skarm
+    skyddad = omfang.skyddad_export if export else omfang.skyddad_skarm
     if not alla:
         return Oversikt(None, None, _tom_tabell(), "Det finns inga mätomgångar ännu.", skyddad)
     if omgang_id is None:
@@ -307,10 +387,10 @@ def oversikt(engine: Engine, omfang: Omfang, omgang_id: str | None = None) -> Ov
         idx = ids.index(omgang_id)
     omgang = alla[idx]
     fore = alla[idx - 1] if idx > 0 else None
-    nu = _figurer(_rakna_omgang(engine, omgang, fore), skyddad)
+    nu = _berakna(engine, omgang, fore, skyddad)
     if fore is not None:
         forefore = alla[idx - 2] if idx > 1 else None
-        da = _figurer(_rakna_omgang(engine, fore, forefore), skyddad)
+        da = _berakna(engine, fore, forefore, skyddad)
     else:
         da = None
     rader = []
@@ -354,7 +434,7 @@ def _tom_tabell() -> pd.DataFrame:
 def sammanfatta(omgang: Omgang, fore: Omgang | None, tabell: pd.DataFrame) -> str:
     """A plain-Swedish paragraph from the (already suppressed) key figures.
 
-    Every number comes from ``tabell``, so a suppressed figure reads "färre än 5" or is left
+    Every number comes from ``tabell``, so a suppressed figure reads "dolt" or is left
     out, never shown.
     """
     t = tabell.set_index("matt")
@@ -372,8 +452,8 @@ def sammanfatta(omgang: Omgang, fore: Omgang | None, tabell: pd.DataFrame) -> st
     n = t.loc["personer"]
     if n["skyddad"]:
         return (
-            f"I mätningen {text.manad_ar(omgang.datum)} ingick {text.farre_an()} personer; "
-            "av hänsyn till röjandeskyddet visas inga fler uppgifter."
+            f"Mätningen {text.manad_ar(omgang.datum)} omfattar så få personer att inga uppgifter "
+            "visas, av hänsyn till röjandeskyddet."
         )
     if not n["varde"]:
         return f"I mätningen {text.manad_ar(omgang.datum)} finns inga personer registrerade."
@@ -412,7 +492,8 @@ def sammanfatta(omgang: Omgang, fore: Omgang | None, tabell: pd.DataFrame) -> st
         av = t.loc["avslut"]
         if av["skyddad"]:
             meningar.append(
-                f"Sedan förra mätningen ({text.manad_ar(fore.datum)}) har {text.farre_an()} ärenden avslutats."
+                f"Antalet ärenden som avslutats sedan förra mätningen ({text.manad_ar(fore.datum)}) "
+                "visas inte, av hänsyn till röjandeskyddet."
             )
         else:
             s = f"Sedan förra mätningen ({text.manad_ar(fore.datum)}) har {text.tal(av['varde'])} ärenden avslutats"

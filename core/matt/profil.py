@@ -84,6 +84,7 @@ class Profil:
     n_skyddad: bool
     skyddad: bool
     fordelningar: dict[str, pd.DataFrame] = field(default_factory=dict)
+    vagrad: str | None = None  # why a suppressed scope may not see this group (rule 7)
 
 
 # --- the round and the group ---------------------------------------------------------------
@@ -280,9 +281,11 @@ def profil(
     okanda = [v for v in variabler if v not in koder.VARIABLER]
     if okanda:
         raise ProfilFel(f"Okänd variabel: {', '.join(okanda)}")
+    skyddad = omfang.skyddad_export if export else omfang.skyddad_skarm
+    if skyddad:
+        return _skyddad_profil(engine, omgang, urval, variabler)
     behov = list(dict.fromkeys(variabler + (["aldersgrupp"] if "alder" in variabler else [])))
     total, raknat = rakna(engine, omgang, urval, behov)
-    skyddad = omfang.skyddad_export if export else omfang.skyddad_skarm
     grans = skydd.troskel()
 
     fordelningar: dict[str, pd.DataFrame] = {}
@@ -308,6 +311,80 @@ def profil(
         skyddad=skyddad,
         fordelningar=fordelningar,
     )
+
+
+def visningskoder(engine: Engine, variabel: str) -> dict[str, str]:
+    """The codes a distribution shows, with labels: the code list, then ``saknas``."""
+    kodord = dict(koder.ALDER) if variabel == "alder" else kodlista(engine, variabel)
+    return {**kodord, koder.SAKNAS: koder.SAKNAS_ETIKETT}
+
+
+def _skyddad_profil(engine: Engine, omgang: OmgangInfo, urval: Urval, variabler: list[str]) -> Profil:
+    """The profile as a suppressed scope sees it: read off the round's release (rule 9), the
+    group refused as a whole where rule 7 says so."""
+    from core import frislapp, utsnitt
+
+    fr = frislapp_for(engine, omgang.omgang_id)
+    try:
+        g = utsnitt.grupp_for_urval(fr.pop, urval)
+        vagrad = frislapp.vagran(fr, g)
+    except frislapp.FrislappFel as e:
+        g, vagrad = None, str(e)
+    fordelningar: dict[str, pd.DataFrame] = {}
+    n = None if vagrad else utsnitt.gruppstorlek(fr, g)
+    for v in variabler:
+        kodord = visningskoder(engine, v)
+        if vagrad:
+            varden = [None] * len(kodord)
+        else:
+            varden = utsnitt.antal(fr, g, [utsnitt.Fraga(v, k) for k in kodord])
+        df = pd.DataFrame(
+            {
+                "kod": list(kodord),
+                "etikett": list(kodord.values()),
+                "n": pd.array(varden, dtype="Int64"),
+                "andel": [float(x) / n if x is not None and n else float("nan") for x in varden],
+                "skyddad": [x is None for x in varden],
+            }
+        )
+        fordelningar[v] = df
+    return Profil(
+        omgang=omgang,
+        urval=urval,
+        n=n,
+        n_skyddad=n is None,
+        skyddad=True,
+        fordelningar=fordelningar,
+        vagrad=vagrad,
+    )
+
+
+def sparrade_val(engine: Engine, omgang_id: str) -> dict[str, set[str]]:
+    """Per filter field of :class:`Urval`, the codes a suppressed scope may not choose in the
+    round: the one-condition groups that rule 7 refuses (their size is hidden, or they leave
+    too few persons out). Empty groups can be chosen (they show that nobody matches)."""
+    from core import frislapp
+    from core.population import ENHET_PREFIX, I_ENHETEN
+
+    fr = frislapp_for(engine, omgang_id)
+    ut: dict[str, set[str]] = {}
+    for falt in ("kon", "aldersgrupp", "fodelseregion", "inskrivningstid"):
+        for kod in fr.pop.dimensionsvarden(falt):
+            g = frislapp.grupp({falt: (kod,)}, fr.pop)
+            if frislapp.storlek(fr, g) != 0 and frislapp.vagran(fr, g):
+                ut.setdefault(falt, set()).add(kod)
+    for enhet in fr.pop.enheter:
+        g = frislapp.grupp({ENHET_PREFIX + enhet: (I_ENHETEN,)}, fr.pop)
+        if frislapp.storlek(fr, g) != 0 and frislapp.vagran(fr, g):
+            ut.setdefault("enhet", set()).add(enhet)
+    return ut
+
+
+def frislapp_for(engine: Engine, omgang_id: str):
+    """The release of a round's persons for the suppressed scopes (cached per data version)."""
+    from core import frislapp, population
+
+    return frislapp.Frislapp(population.omgang_population(engine, omgang_id))
 
 
 def kontrollera_enhet(engine: Engine, enhet: str) -> None:
