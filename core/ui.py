@@ -22,7 +22,7 @@ from sqlalchemy import Engine, select
 from streamlit.errors import StreamlitAPIException
 from streamlit_authenticator.utilities import LoginError
 
-from core import audit, auth, charts, config, db, exporter, importer, koder, nedladdning, text
+from core import audit, auth, charts, config, db, exporter, importer, koder, nedladdning, text, uppskjutet
 from core.matt import datakvalitet as datakvalitet_matt
 from core.matt import jamforelse as jamforelse_matt
 from core.matt import korstabell as korstabell_matt
@@ -147,6 +147,7 @@ def _lagg_in_sparr(autent: stauth.Authenticate) -> None:
     def kontrollera(anvandarnamn: str, losenord: str) -> bool:
         utfall = auth.logga_in(_engine(url), anvandarnamn, losenord)
         st.session_state[_INLOGGNING_LAST] = utfall.last
+        st.session_state[_INLOGGNING_UPPTAGEN] = utfall.upptagen
         return utfall.ok and anvandarnamn in modell.credentials["usernames"]
 
     modell.check_credentials = kontrollera
@@ -261,7 +262,9 @@ def inloggningssida(autent: stauth.Authenticate) -> None:
         return
     status = st.session_state.get("authentication_status")
     if status is False:
-        if st.session_state.get(_INLOGGNING_LAST):
+        if st.session_state.get(_INLOGGNING_UPPTAGEN):
+            st.error(auth.FEL_UPPTAGEN)
+        elif st.session_state.get(_INLOGGNING_LAST):
             st.error(FEL_LAST)
         else:
             st.error(FEL_INLOGGNING)
@@ -1611,3 +1614,22 @@ def administrera(atgard: str, omfang: Omfang, *args, **kwargs):
     _credentials.clear()
     _omfang.clear()
     return svar
+
+
+# --- Operations: an import in progress, deferred writes (issue 19) -----------------------------
+
+IMPORT_PAGAR_TEXT = "En import pågår – sidorna visar uppgifterna som de var före importen."
+_INLOGGNING_UPPTAGEN = "vagen_inloggning_upptagen"
+
+
+def driftlage() -> None:
+    """Once per run, before the page: write what earlier runs had to defer, and say so when
+    an import holds the database (the page then shows the data as they were before it).
+
+    Never waits more than a moment (``core.db.import_pagar``, ``core.uppskjutet``).
+    """
+    eng = engine()
+    if db.import_pagar(eng):
+        st.info(IMPORT_PAGAR_TEXT)
+    else:
+        uppskjutet.skriv_vantande(eng)
