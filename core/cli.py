@@ -9,7 +9,9 @@ import PATH               import an .xlsx workbook, a folder or .zip of CSV file
 export PATH.xlsx          write the exchange format (``.xlsx``, or a folder for CSV)
 report profile --omgang ID [--enhet CODE] [--skydd on|off] --format json|csv
 anvandare ny NAMN --namn "…" --roll ROLL [--enhet KOD] | losenord NAMN | las-upp NAMN | inaktivera NAMN
-backup PATH / restore PATH  consistent copy of the database (SQLite) or pg_dump/pg_restore
+backup PATH               consistent copy of the database (SQLite) or pg_dump; a full disk says so
+restore PATH [--ja]       check the backup (a Vägen database of a known schema version), show what it
+                          and the database hold, confirm, keep a safety copy, replace, audit
 bench [--url URL]         time every page's work on the demo (the benchmark)
 
 Bad input gives a Swedish message on stderr and a non-zero exit, never a traceback.
@@ -126,6 +128,26 @@ def cmd_report(args) -> int:
     return 0
 
 
+def _bekrafta(fraga: str, ja: bool) -> None:
+    """Go on only when the operator confirms: ``--ja``, or "ja" typed on standard input.
+
+    Without ``--ja`` and with no standard input (a script, a closed or empty input) the
+    command is refused, so it never proceeds by mistake.
+    """
+    if ja:
+        return
+    print(f"{fraga} Skriv ja för att fortsätta: ", end="", file=sys.stderr, flush=True)
+    try:
+        svar = sys.stdin.readline() if sys.stdin is not None else ""
+    except (OSError, ValueError):
+        svar = ""
+    if not svar:
+        print(file=sys.stderr)
+        raise CliFel("Ingen bekräftelse (ingen standard in). Kör med --ja för att fortsätta utan fråga.")
+    if svar.strip().lower() != "ja":
+        raise CliFel("Avbrutet; ingenting ändrades.")
+
+
 def cmd_backup(args) -> int:
     from core import backup, config
 
@@ -142,14 +164,50 @@ def cmd_restore(args) -> int:
     from core import backup, config
 
     url = config.databas_url()
-    db.dispose_engines()
+    sokvag = Path(args.sokvag)
+    nu = backup.innehall(db.get_engine(url))
     try:
-        print(backup.aterstall(url, Path(args.sokvag)))
+        kopia = backup.granska_kopia(url, sokvag)
+    except backup.BackupFel as e:
+        if nu is not None:
+            audit.logga(
+                db.get_engine(url),
+                _operator(),
+                "aterstallning",
+                lyckad=False,
+                detalj={"fil": sokvag.name, "orsak": "ogiltig"},
+            )
+        raise CliFel(str(e)) from None
+    print(f"Säkerhetskopian {sokvag.name}: {kopia.text()}.")
+    print(f"Databasen nu: {nu.text() if nu else 'tom (inga tabeller ännu)'}.")
+    _bekrafta(
+        "Återställningen ersätter allt i databasen – data, användare och granskningslogg – med säkerhetskopians "
+        "innehåll. En säkerhetskopia av databasen som den är nu sparas först.",
+        args.ja,
+    )
+    skydd = None
+    try:
+        if nu is not None:
+            skydd = backup.skyddskopia(url, "fore-aterstallning")
+            print(f"Säkerhetskopia av databasen före återställningen: {skydd}")
+        db.dispose_engines()
+        print(backup.aterstall(url, sokvag))
     except backup.BackupFel as e:
         raise CliFel(str(e)) from None
-    eng = _engine()
-    audit.logga(eng, _operator(), "backup", detalj={"aterstalld_fran": Path(args.sokvag).name})
+    eng = _engine()  # a backup of an older schema version gets the tables added since
     with eng.begin() as conn:
+        audit.logga(
+            conn,
+            _operator(),
+            "aterstallning",
+            detalj={
+                "aterstalld_fran": sokvag.name,
+                "sakerhetskopia": skydd.name if skydd else None,
+                "omgangar": kopia.omgangar,
+                "personer": kopia.personer,
+                "anvandare": kopia.anvandare,
+            },
+        )
         db.byt_dataversion(conn)  # every app instance's cache sees the restored data at once
     return 0
 
@@ -227,8 +285,9 @@ def bygg_parser() -> argparse.ArgumentParser:
     bk.add_argument("sokvag", metavar="PATH")
     bk.set_defaults(func=cmd_backup)
 
-    rs = sub.add_parser("restore", help="återställ databasen från en säkerhetskopia")
+    rs = sub.add_parser("restore", help="återställ databasen från en säkerhetskopia (granskas och bekräftas först)")
     rs.add_argument("sokvag", metavar="PATH")
+    rs.add_argument("--ja", action="store_true", help="fråga inte (för skript)")
     rs.set_defaults(func=cmd_restore)
 
     a = sub.add_parser("anvandare", help="hantera användare (skapa den första administratören)")
@@ -265,6 +324,9 @@ def main(argv: list[str] | None = None) -> int:
         print("Avbrutet.", file=sys.stderr)
         return 130
     except Exception as e:  # noqa: BLE001 - the operator gets a message, not a traceback
+        if db.ar_disk_full(e):
+            print("Fel: disken är full. Frigör utrymme och försök igen.", file=sys.stderr)
+            return 1
         print(
             f"Fel: ett oväntat fel inträffade ({type(e).__name__}). Ingenting ändrades av kommandot.", file=sys.stderr
         )
