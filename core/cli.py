@@ -6,8 +6,10 @@ init                      create the schema and the default units
 demo [--om-tom]           load the fictitious demo municipality into an empty database and
                           create one demo user per role (``--om-tom``: only if empty, else quiet)
 import PATH               import an .xlsx workbook, a folder or .zip of CSV files, or one CSV
-export PATH.xlsx          write the exchange format (``.xlsx``, or a folder for CSV)
+export PATH               write the exchange format: PATH.xlsx (a workbook; refused when a sheet
+                          would exceed Excel's rows), PATH.zip (CSV files), or a folder of CSV files
 report profile --omgang ID [--enhet CODE] [--skydd on|off] --format json|csv
+radera-omgang ID [--ja]   delete a round and its measurements (safety copy first, confirmed, audited)
 anvandare ny NAMN --namn "…" --roll ROLL [--enhet KOD] | losenord NAMN | las-upp NAMN | inaktivera NAMN
 backup PATH               consistent copy of the database (SQLite) or pg_dump; a full disk says so
 restore PATH [--ja]       check the backup (a Vägen database of a known schema version), show what it
@@ -91,18 +93,34 @@ def cmd_import(args) -> int:
     return 0
 
 
+# File endings that name a file, not a folder: export to one of them is refused (except
+# .xlsx and .zip), so that "alla.csv" does not become a folder by mistake.
+_FILANDELSER = {".xls", ".xlsm", ".csv", ".txt", ".ods", ".json", ".db", ".dump"}
+
+
 def cmd_export(args) -> int:
     from core import exporter
 
     eng = _engine()
     sokvag = Path(args.sokvag)
-    if sokvag.suffix.lower() == ".xlsx":
-        exporter.exportera_xlsx(eng, ADMIN, sokvag)
-    elif sokvag.suffix == "":
-        exporter.exportera_csv(eng, ADMIN, sokvag)
-    else:
-        raise CliFel("Ange en fil som slutar på .xlsx, eller en mapp för CSV-filer.")
-    audit.logga(eng, _operator(), "export", detalj={"fil": sokvag.name, "format": "utbytesformat"})
+    andelse = sokvag.suffix.lower()
+    try:
+        if andelse == ".xlsx":
+            exporter.exportera_xlsx(eng, ADMIN, sokvag)
+            format_ = "xlsx"
+        elif andelse == ".zip":
+            exporter.exportera_zip(eng, ADMIN, sokvag)
+            format_ = "zip"
+        elif sokvag.is_dir() or andelse not in _FILANDELSER:
+            if sokvag.exists() and not sokvag.is_dir():
+                raise CliFel(f"{sokvag} är en fil, inte en mapp. Ange en mapp för CSV-filerna.")
+            exporter.exportera_csv(eng, ADMIN, sokvag)
+            format_ = "csv"
+        else:
+            raise CliFel("Ange en fil som slutar på .xlsx eller .zip, eller en mapp för CSV-filer.")
+    except exporter.ExportFel as e:
+        raise CliFel(f"{e} Till exempel: python -m core export {sokvag.with_suffix('.zip')}") from None
+    audit.logga(eng, _operator(), "export", detalj={"fil": sokvag.name, "format": "utbytesformat", "filtyp": format_})
     print(f"Exporterat till {sokvag}")
     return 0
 
@@ -212,6 +230,25 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def cmd_radera_omgang(args) -> int:
+    from core import forvaltning
+
+    eng = _engine()
+    try:
+        inn = forvaltning.omgangens_innehall(eng, ADMIN, args.omgang_id)
+        print(
+            f"Mätomgång {inn.etikett()}: {inn.matningar} mätningar och {inn.flervalssvar} flervalssvar tas bort. "
+            "Personer, insatser, avslut och utbetalningar ligger kvar."
+        )
+        _bekrafta("En säkerhetskopia av databasen sparas först.", args.ja)
+        r = forvaltning.radera_omgang(eng, ADMIN, args.omgang_id, _operator(), matningar=inn.matningar)
+    except forvaltning.ForvaltningsFel as e:
+        raise CliFel(str(e)) from None
+    print(f"Säkerhetskopia före borttagningen: {r.sakerhetskopia}")
+    print(f"Mätomgång {r.omgang_id} är borttagen: {r.matningar} mätningar.")
+    return 0
+
+
 def cmd_anvandare(args) -> int:
     from core import auth
 
@@ -268,8 +305,8 @@ def bygg_parser() -> argparse.ArgumentParser:
     i.add_argument("sokvag", metavar="PATH")
     i.set_defaults(func=cmd_import)
 
-    e = sub.add_parser("export", help="exportera i utbytesformatet")
-    e.add_argument("sokvag", metavar="PATH.xlsx")
+    e = sub.add_parser("export", help="exportera i utbytesformatet (.xlsx, .zip med CSV-filer, eller en mapp)")
+    e.add_argument("sokvag", metavar="PATH")
     e.set_defaults(func=cmd_export)
 
     r = sub.add_parser("report", help="rapporter")
@@ -289,6 +326,13 @@ def bygg_parser() -> argparse.ArgumentParser:
     rs.add_argument("sokvag", metavar="PATH")
     rs.add_argument("--ja", action="store_true", help="fråga inte (för skript)")
     rs.set_defaults(func=cmd_restore)
+
+    ro = sub.add_parser(
+        "radera-omgang", help="ta bort en mätomgång och dess mätningar (säkerhetskopia först, bekräftas)"
+    )
+    ro.add_argument("omgang_id", metavar="ID")
+    ro.add_argument("--ja", action="store_true", help="fråga inte (för skript)")
+    ro.set_defaults(func=cmd_radera_omgang)
 
     a = sub.add_parser("anvandare", help="hantera användare (skapa den första administratören)")
     asub = a.add_subparsers(dest="atgard", required=True, parser_class=_Parser)

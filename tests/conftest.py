@@ -26,6 +26,15 @@ from core.models import Base
 ROT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session", autouse=True)
+def skyddskopior_i_tmp(tmp_path_factory):
+    """Safety copies (before a restore or a deletion) of every test go to a temporary folder,
+    never to the repository's ``data/backup/`` (a test may set its own)."""
+    if "VAGEN_BACKUP_KATALOG" not in os.environ:
+        os.environ["VAGEN_BACKUP_KATALOG"] = str(tmp_path_factory.mktemp("skydd"))
+    yield
+
+
 def _pg_bin() -> Path | None:
     """Directory of Debian's PostgreSQL server binaries, newest version first."""
     kandidater = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), reverse=True)
