@@ -279,6 +279,11 @@ def cmd_anvandare(args) -> int:
 def cmd_bench(args) -> int:
     from core import bench
 
+    if args.url:
+        eng = db.get_engine(args.url)
+        db.skapa_schema(eng)
+        if not db.ar_tom(eng):
+            raise CliFel("bench laddar demodata i databasen: ange en tom databas (--url), aldrig en med riktiga data.")
     bench.kor(args.url, args.upprepningar)
     return 0
 

@@ -194,3 +194,10 @@ def test_cli_radera_omgang(eng, db_url, skydd):
     assert vem.startswith("operatör:")
     r = _cli(db_url, "radera-omgang", "2020-03", "--ja")
     assert r.returncode == 1 and "finns inte" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_bench_vagrar_databas_med_data(eng, db_url):
+    # bench loads the demo into the database it is given: never into one with data.
+    r = _cli(db_url, "bench", "--url", db_url, "--upprepningar", "1")
+    assert r.returncode == 1 and "ange en tom databas" in r.stderr
+    assert _antal(eng, Matomgang) == 2

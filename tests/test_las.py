@@ -96,10 +96,14 @@ def test_granskning_och_aktivitet_vantar_och_skrivs_sedan(engine, db_url):
         assert auth.senast_aktiv(engine, "ada") == nu
         assert uppskjutet.antal_vantande(engine) == 2
         # Within the pause after a busy answer a write does not even ask the database.
-        start = time.perf_counter()
-        assert audit.logga(engine, "bo", "utloggning") is False
-        assert time.perf_counter() - start < db.KORT_VANTAN
-        assert uppskjutet.antal_vantande(engine) == 3
+        fragor = []
+        skriv = uppskjutet._skriv
+        uppskjutet._skriv = lambda *a: fragor.append(a) or skriv(*a)
+        try:
+            assert audit.logga(engine, "bo", "utloggning") is False
+        finally:
+            uppskjutet._skriv = skriv
+        assert fragor == [] and uppskjutet.antal_vantande(engine) == 3
     assert uppskjutet.skriv_vantande(engine, tvinga=True) == 0
     logg = _logg(engine)
     assert ("ada", "export", True, '{"fil": "x.xlsx"}') in logg and ("bo", "utloggning", True, None) in logg
@@ -170,7 +174,8 @@ def test_inloggning_under_import_nekas_och_granskas_senare(engine, db_url, snabb
     with halla(db_url):
         start = time.perf_counter()
         utfall = auth.logga_in(engine, "ada", "ett-langt-losenord")
-        assert time.perf_counter() - start < auth.INLOGGNING_VANTAN + 2
+        # Not a speed measurement: a login that waited out the ordinary 30 s lock wait fails here.
+        assert time.perf_counter() - start < db.VANTAN / 3
         assert utfall == auth.Inloggningsutfall(False, upptagen=True)
         assert auth.logga_in(engine, "finns-inte", "vad-som-helst-1").upptagen
     uppskjutet.skriv_vantande(engine, tvinga=True)
