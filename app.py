@@ -28,6 +28,7 @@ MED_URVAL = {"malgrupp"}
 ui.bevara_filter()
 autentisering = ui.autentisering()
 omfang = ui.aktuellt_omfang()
+ui.driftlage()  # an import in progress is said on every page; deferred writes are written
 
 if omfang is None:
     # Logged out (or a user who is no longer active): the login form is the only page. It

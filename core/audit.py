@@ -8,6 +8,7 @@ import json
 from sqlalchemy import Engine, insert
 from sqlalchemy.engine import Connection
 
+from core import uppskjutet
 from core.models import Granskningslogg
 
 # Events written to the log; the audit page filters on these.
@@ -22,6 +23,8 @@ HANDELSER = {
     "anvandare": "Användaradministration",
     "demo": "Demodata laddad",
     "backup": "Säkerhetskopia",
+    "aterstallning": "Återställning från säkerhetskopia",
+    "radering": "Borttagen mätomgång",
 }
 
 
@@ -32,10 +35,19 @@ def logga(
     *,
     lyckad: bool = True,
     detalj: dict | None = None,
-) -> None:
+) -> bool:
     """Append one event. ``detalj`` holds counts, file names and filters, never row contents.
 
-    Written in its own transaction when given an engine, so a failed import is still logged.
+    Given a connection, the entry is part of the caller's transaction. Given an engine, it is
+    written in its own transaction (so a failed import is still logged) that waits at most a
+    moment for the lock: while an import holds the database, the entry is kept in memory with
+    its time and written by a later write (:mod:`core.uppskjutet`), so a page never waits.
+
+    Returns
+    -------
+    bool
+        True when the entry is stored (or part of the caller's transaction), False when it
+        waits to be written.
     """
     rad = {
         "tid": dt.datetime.now(dt.UTC).replace(tzinfo=None),
@@ -46,9 +58,8 @@ def logga(
     }
     if isinstance(mal, Connection):
         mal.execute(insert(Granskningslogg), rad)
-    else:
-        with mal.begin() as conn:
-            conn.execute(insert(Granskningslogg), rad)
+        return True
+    return uppskjutet.logga(mal, rad)
 
 
 def lista(

@@ -29,7 +29,7 @@ import pandas as pd
 from sqlalchemy import Engine, select, update
 from sqlalchemy.engine import make_url
 
-from core import audit, config, db, koder
+from core import audit, config, db, koder, uppskjutet
 from core.models import Aktivitet, Anvandare, Enhet, Inloggningsspar
 from core.omfang import ROLLER, BehorighetsFel, Omfang
 
@@ -404,6 +404,8 @@ class Inloggningsutfall:
 
     ``ok`` — user name and password matched an active user and the name was not locked.
     ``last`` — the name is locked (until ``last_till``); the password was not even checked.
+    ``upptagen`` — the attempt could not be counted (the database was busy); refused
+    without checking the password.
     The same outcome is given for unknown and known names, so the answer never reveals
     which names exist.
     """
@@ -411,6 +413,13 @@ class Inloggningsutfall:
     ok: bool
     last: bool = False
     last_till: dt.datetime | None = None
+    upptagen: bool = False
+
+
+# When the counter cannot be written (an import holds the database), the login fails closed.
+FEL_UPPTAGEN = "Inloggningen kan inte registreras just nu – försök igen om en minut."
+# How long a login waits for the counter's lock (seconds); the password check runs inside.
+INLOGGNING_VANTAN = 1.0
 
 
 def _nyckel(anvandarnamn: str) -> str:
@@ -444,11 +453,30 @@ def logga_in(engine: Engine, anvandarnamn: str, losenord: str, *, nu: dt.datetim
     password is checked and the attempt is refused (and logged). A success resets the
     count. Every attempt is written to the audit log: known names by name, unknown ones as
     such, never what was typed as a password.
+
+    The attempt waits at most :data:`INLOGGNING_VANTAN` seconds for the counter's lock. When
+    it cannot have it (a long import holds SQLite's write lock, or another transaction the
+    counter's row), the attempt fails closed: refused without checking the password
+    (``upptagen``; the page says :data:`FEL_UPPTAGEN`), and its audit entry waits in memory
+    until the database is free (:mod:`core.uppskjutet`).
     """
     nu = nu or _nu()
     namn = (anvandarnamn or "").strip().lower()
+    try:
+        return _logga_in(engine, namn, losenord, nu)
+    except db.Upptagen:
+        with engine.connect() as conn:  # a read: never waits on a writer
+            kand = conn.execute(
+                select(Anvandare.anvandarnamn).where(Anvandare.anvandarnamn == namn, Anvandare.aktiv.is_(True))
+            ).first()
+        detalj = {"orsak": "upptagen"} if kand else {"okant_anvandarnamn": True, "orsak": "upptagen"}
+        audit.logga(engine, namn if kand else None, "inloggning_misslyckad", lyckad=False, detalj=detalj)
+        return Inloggningsutfall(False, upptagen=True)
+
+
+def _logga_in(engine: Engine, namn: str, losenord: str, nu: dt.datetime) -> Inloggningsutfall:
     nyckel = _nyckel(namn)
-    with engine.begin() as conn:
+    with db.kort_skrivning(engine, INLOGGNING_VANTAN) as conn:
         db.upsert(conn, Inloggningsspar.__table__, [{"nyckel": nyckel, "misslyckade": 0}], ["nyckel"], ersatt=False)
         spar = conn.execute(
             select(Inloggningsspar.misslyckade, Inloggningsspar.last_till)
@@ -508,16 +536,25 @@ def last_till(engine: Engine, anvandarnamn: str, *, nu: dt.datetime | None = Non
 # --- idle sessions ----------------------------------------------------------------------------
 
 
-def registrera_aktivitet(engine: Engine, anvandarnamn: str, *, nu: dt.datetime | None = None) -> None:
-    """Note that the user did something now (shared by every app instance)."""
-    with engine.begin() as conn:
-        db.upsert(conn, Aktivitet.__table__, [{"anvandarnamn": anvandarnamn, "senast": nu or _nu()}], ["anvandarnamn"])
+def registrera_aktivitet(engine: Engine, anvandarnamn: str, *, nu: dt.datetime | None = None) -> bool:
+    """Note that the user did something now (shared by every app instance).
+
+    Waits at most a moment for the lock; while an import holds the database the time is kept
+    in memory and written later (:mod:`core.uppskjutet`), and :func:`senast_aktiv` still
+    sees it. Returns True when stored now, False when it waits.
+    """
+    return uppskjutet.registrera_aktivitet(engine, anvandarnamn, nu or _nu())
 
 
 def senast_aktiv(engine: Engine, anvandarnamn: str) -> dt.datetime | None:
-    """When the user last did something in any session, or None."""
+    """When the user last did something in any session, or None (the stored time, or a
+    newer one of this process that waits to be written)."""
     with engine.connect() as conn:
-        return conn.execute(select(Aktivitet.senast).where(Aktivitet.anvandarnamn == anvandarnamn)).scalar_one_or_none()
+        lagrad = conn.execute(
+            select(Aktivitet.senast).where(Aktivitet.anvandarnamn == anvandarnamn)
+        ).scalar_one_or_none()
+    vantande = uppskjutet.vantande_aktivitet(engine, anvandarnamn)
+    return max((t for t in (lagrad, vantande) if t is not None), default=None)
 
 
 def ar_inaktiv(senast: dt.datetime | None, *, nu: dt.datetime | None = None) -> bool:

@@ -27,6 +27,39 @@ def _tid(f: Callable[[], object], upprepningar: int) -> tuple[float, float]:
     return statistics.median(tider), max(tider)
 
 
+def _under_import(eng, upprepningar: int) -> list[tuple[str, float, float]]:
+    """What a page run's writes cost while another connection holds SQLite's write lock (as a
+    long import does): the banner's question, the first write (waits ``db.KORT_VANTAN``, then
+    is deferred), and a write within the pause after it (deferred at once)."""
+    import datetime as dt
+    import logging
+    import sqlite3
+
+    from core import audit, db, uppskjutet
+
+    logg = logging.getLogger(uppskjutet.__name__)
+    niva = logg.level
+    logg.setLevel(logging.ERROR)  # the deferrals are the point here, not news
+    las = sqlite3.connect(eng.url.database, isolation_level=None)
+    las.execute("BEGIN IMMEDIATE")
+    try:
+        rad = {"tid": dt.datetime(2000, 1, 1), "anvandare": "bench", "handelse": "export"}
+        ut = [
+            ("Under import: pågår en import?", *_tid(lambda: db.import_pagar(eng), upprepningar)),
+            (
+                "Under import: första skrivningen",
+                *_tid(lambda: uppskjutet._forsok(eng, [rad], tvinga=True), upprepningar),
+            ),
+            ("Under import: följande skrivning", *_tid(lambda: audit.logga(eng, "bench", "export"), upprepningar)),
+        ]
+    finally:
+        las.execute("ROLLBACK")
+        las.close()
+        logg.setLevel(niva)
+    uppskjutet.skriv_vantande(eng, tvinga=True)
+    return ut
+
+
 def kor(url: str | None = None, upprepningar: int = 5, skriv=print) -> list[tuple[str, float, float]]:
     """Load the demo into a fresh database and time each measure; returns (name, median, max)."""
     from core import db, demo, exporter
@@ -66,6 +99,7 @@ def kor(url: str | None = None, upprepningar: int = 5, skriv=print) -> list[tupl
             med, mx = _tid(f, upprepningar)
             ut.append((namn, med, mx))
         if url.startswith("sqlite"):
+            ut += _under_import(eng, upprepningar)
             eng.dispose()
     skriv(
         f"Vägen bench ({'SQLite' if url.startswith('sqlite') else 'PostgreSQL'}), mål: < {MAL_SEKUNDER:.1f} s per klick"

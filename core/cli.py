@@ -6,15 +6,19 @@ init                      create the schema and the default units
 demo [--om-tom]           load the fictitious demo municipality into an empty database and
                           create one demo user per role (``--om-tom``: only if empty, else quiet)
 import PATH               import an .xlsx workbook, a folder or .zip of CSV files, or one CSV
-export PATH.xlsx          write the exchange format (``.xlsx``, or a folder for CSV)
+export PATH               write the exchange format: PATH.xlsx (a workbook; refused when a sheet
+                          would exceed Excel's rows), PATH.zip (CSV files), or a folder of CSV files
 report profile --omgang ID [filters] [--skydd on|off] --format json|csv
 report oversikt --omgang ID [--skydd on|off] --format json
 report korstabell --omgang ID --rad VAR --kolumn VAR [filters] [--skydd on|off] --format json
 report jamforelse --omgang ID --enhet C --variabel VAR [filters] [--skydd on|off] --format json
                           filters: --enhet C,… --ej-enhet C,… --kon K,M,saknas --aldersgrupp …
                           --fodelseregion … --inskrivningstid … (saknas for blank)
+radera-omgang ID [--ja]   delete a round and its measurements (safety copy first, confirmed, audited)
 anvandare ny NAMN --namn "…" --roll ROLL [--enhet KOD] | losenord NAMN | las-upp NAMN | inaktivera NAMN
-backup PATH / restore PATH  consistent copy of the database (SQLite) or pg_dump/pg_restore
+backup PATH               consistent copy of the database (SQLite) or pg_dump; a full disk says so
+restore PATH [--ja]       check the backup (a Vägen database of a known schema version), show what it
+                          and the database hold, confirm, keep a safety copy, replace, audit
 bench [--url URL]         time every page's work on the demo (the benchmark)
 
 Bad input gives a Swedish message on stderr and a non-zero exit, never a traceback.
@@ -94,18 +98,34 @@ def cmd_import(args) -> int:
     return 0
 
 
+# File endings that name a file, not a folder: export to one of them is refused (except
+# .xlsx and .zip), so that "alla.csv" does not become a folder by mistake.
+_FILANDELSER = {".xls", ".xlsm", ".csv", ".txt", ".ods", ".json", ".db", ".dump"}
+
+
 def cmd_export(args) -> int:
     from core import exporter
 
     eng = _engine()
     sokvag = Path(args.sokvag)
-    if sokvag.suffix.lower() == ".xlsx":
-        exporter.exportera_xlsx(eng, ADMIN, sokvag)
-    elif sokvag.suffix == "":
-        exporter.exportera_csv(eng, ADMIN, sokvag)
-    else:
-        raise CliFel("Ange en fil som slutar på .xlsx, eller en mapp för CSV-filer.")
-    audit.logga(eng, _operator(), "export", detalj={"fil": sokvag.name, "format": "utbytesformat"})
+    andelse = sokvag.suffix.lower()
+    try:
+        if andelse == ".xlsx":
+            exporter.exportera_xlsx(eng, ADMIN, sokvag)
+            format_ = "xlsx"
+        elif andelse == ".zip":
+            exporter.exportera_zip(eng, ADMIN, sokvag)
+            format_ = "zip"
+        elif sokvag.is_dir() or andelse not in _FILANDELSER:
+            if sokvag.exists() and not sokvag.is_dir():
+                raise CliFel(f"{sokvag} är en fil, inte en mapp. Ange en mapp för CSV-filerna.")
+            exporter.exportera_csv(eng, ADMIN, sokvag)
+            format_ = "csv"
+        else:
+            raise CliFel("Ange en fil som slutar på .xlsx eller .zip, eller en mapp för CSV-filer.")
+    except exporter.ExportFel as e:
+        raise CliFel(f"{e} Till exempel: python -m core export {sokvag.with_suffix('.zip')}") from None
+    audit.logga(eng, _operator(), "export", detalj={"fil": sokvag.name, "format": "utbytesformat", "filtyp": format_})
     print(f"Exporterat till {sokvag}")
     return 0
 
@@ -179,6 +199,26 @@ def cmd_report(args) -> int:
     return 0
 
 
+def _bekrafta(fraga: str, ja: bool) -> None:
+    """Go on only when the operator confirms: ``--ja``, or "ja" typed on standard input.
+
+    Without ``--ja`` and with no standard input (a script, a closed or empty input) the
+    command is refused, so it never proceeds by mistake.
+    """
+    if ja:
+        return
+    print(f"{fraga} Skriv ja för att fortsätta: ", end="", file=sys.stderr, flush=True)
+    try:
+        svar = sys.stdin.readline() if sys.stdin is not None else ""
+    except (OSError, ValueError):
+        svar = ""
+    if not svar:
+        print(file=sys.stderr)
+        raise CliFel("Ingen bekräftelse (ingen standard in). Kör med --ja för att fortsätta utan fråga.")
+    if svar.strip().lower() != "ja":
+        raise CliFel("Avbrutet; ingenting ändrades.")
+
+
 def cmd_backup(args) -> int:
     from core import backup, config
 
@@ -195,15 +235,70 @@ def cmd_restore(args) -> int:
     from core import backup, config
 
     url = config.databas_url()
-    db.dispose_engines()
+    sokvag = Path(args.sokvag)
+    nu = backup.innehall(db.get_engine(url))
     try:
-        print(backup.aterstall(url, Path(args.sokvag)))
+        kopia = backup.granska_kopia(url, sokvag)
+    except backup.BackupFel as e:
+        if nu is not None:
+            audit.logga(
+                db.get_engine(url),
+                _operator(),
+                "aterstallning",
+                lyckad=False,
+                detalj={"fil": sokvag.name, "orsak": "ogiltig"},
+            )
+        raise CliFel(str(e)) from None
+    print(f"Säkerhetskopian {sokvag.name}: {kopia.text()}.")
+    print(f"Databasen nu: {nu.text() if nu else 'tom (inga tabeller ännu)'}.")
+    _bekrafta(
+        "Återställningen ersätter allt i databasen – data, användare och granskningslogg – med säkerhetskopians "
+        "innehåll. En säkerhetskopia av databasen som den är nu sparas först.",
+        args.ja,
+    )
+    skydd = None
+    try:
+        if nu is not None:
+            skydd = backup.skyddskopia(url, "fore-aterstallning")
+            print(f"Säkerhetskopia av databasen före återställningen: {skydd}")
+        db.dispose_engines()
+        print(backup.aterstall(url, sokvag))
     except backup.BackupFel as e:
         raise CliFel(str(e)) from None
-    eng = _engine()
-    audit.logga(eng, _operator(), "backup", detalj={"aterstalld_fran": Path(args.sokvag).name})
+    eng = _engine()  # a backup of an older schema version gets the tables added since
     with eng.begin() as conn:
+        audit.logga(
+            conn,
+            _operator(),
+            "aterstallning",
+            detalj={
+                "aterstalld_fran": sokvag.name,
+                "sakerhetskopia": skydd.name if skydd else None,
+                "omgangar": kopia.omgangar,
+                "personer": kopia.personer,
+                "anvandare": kopia.anvandare,
+            },
+        )
         db.byt_dataversion(conn)  # every app instance's cache sees the restored data at once
+    return 0
+
+
+def cmd_radera_omgang(args) -> int:
+    from core import forvaltning
+
+    eng = _engine()
+    try:
+        inn = forvaltning.omgangens_innehall(eng, ADMIN, args.omgang_id)
+        print(
+            f"Mätomgång {inn.etikett()}: {inn.matningar} mätningar och {inn.flervalssvar} flervalssvar tas bort. "
+            "Personer, insatser, avslut och utbetalningar ligger kvar."
+        )
+        _bekrafta("En säkerhetskopia av databasen sparas först.", args.ja)
+        r = forvaltning.radera_omgang(eng, ADMIN, args.omgang_id, _operator(), matningar=inn.matningar)
+    except forvaltning.ForvaltningsFel as e:
+        raise CliFel(str(e)) from None
+    print(f"Säkerhetskopia före borttagningen: {r.sakerhetskopia}")
+    print(f"Mätomgång {r.omgang_id} är borttagen: {r.matningar} mätningar.")
     return 0
 
 
@@ -237,6 +332,11 @@ def cmd_anvandare(args) -> int:
 def cmd_bench(args) -> int:
     from core import bench
 
+    if args.url:
+        eng = db.get_engine(args.url)
+        db.skapa_schema(eng)
+        if not db.ar_tom(eng):
+            raise CliFel("bench laddar demodata i databasen: ange en tom databas (--url), aldrig en med riktiga data.")
     bench.kor(args.url, args.upprepningar)
     return 0
 
@@ -263,8 +363,8 @@ def bygg_parser() -> argparse.ArgumentParser:
     i.add_argument("sokvag", metavar="PATH")
     i.set_defaults(func=cmd_import)
 
-    e = sub.add_parser("export", help="exportera i utbytesformatet")
-    e.add_argument("sokvag", metavar="PATH.xlsx")
+    e = sub.add_parser("export", help="exportera i utbytesformatet (.xlsx, .zip med CSV-filer, eller en mapp)")
+    e.add_argument("sokvag", metavar="PATH")
     e.set_defaults(func=cmd_export)
 
     r = sub.add_parser("report", help="rapporter")
@@ -310,9 +410,17 @@ def bygg_parser() -> argparse.ArgumentParser:
     bk.add_argument("sokvag", metavar="PATH")
     bk.set_defaults(func=cmd_backup)
 
-    rs = sub.add_parser("restore", help="återställ databasen från en säkerhetskopia")
+    rs = sub.add_parser("restore", help="återställ databasen från en säkerhetskopia (granskas och bekräftas först)")
     rs.add_argument("sokvag", metavar="PATH")
+    rs.add_argument("--ja", action="store_true", help="fråga inte (för skript)")
     rs.set_defaults(func=cmd_restore)
+
+    ro = sub.add_parser(
+        "radera-omgang", help="ta bort en mätomgång och dess mätningar (säkerhetskopia först, bekräftas)"
+    )
+    ro.add_argument("omgang_id", metavar="ID")
+    ro.add_argument("--ja", action="store_true", help="fråga inte (för skript)")
+    ro.set_defaults(func=cmd_radera_omgang)
 
     a = sub.add_parser("anvandare", help="hantera användare (skapa den första administratören)")
     asub = a.add_subparsers(dest="atgard", required=True, parser_class=_Parser)
@@ -354,6 +462,9 @@ def main(argv: list[str] | None = None) -> int:
         print("Avbrutet.", file=sys.stderr)
         return 130
     except Exception as e:  # noqa: BLE001 - the operator gets a message, not a traceback
+        if db.ar_disk_full(e):
+            print("Fel: disken är full. Frigör utrymme och försök igen.", file=sys.stderr)
+            return 1
         print(
             f"Fel: ett oväntat fel inträffade ({type(e).__name__}). Ingenting ändrades av kommandot.", file=sys.stderr
         )

@@ -8,12 +8,16 @@ portable SQLAlchemy expressions and calls these helpers.
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import sqlite3
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, Integer, create_engine, event, func, insert, select
+from sqlalchemy import Engine, Integer, create_engine, event, func, insert, select, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
@@ -21,6 +25,40 @@ from core import config, koder
 from core.models import Base, Enhet, Installning
 
 _ENGINES: dict[str, Engine] = {}
+
+# The schema version ``skapa_schema`` records in ``installning`` (``schemaversion``). A restore
+# accepts a backup of a known version (1 up to this one) that holds every table of
+# SCHEMATABELLER. Raise the version when a release adds or changes tables, and add the new
+# tables here only if a backup without them cannot be restored.
+SCHEMAVERSION = 1
+SCHEMATABELLER = frozenset(
+    {
+        "enhet",
+        "person",
+        "matomgang",
+        "matning",
+        "matning_val",
+        "insats",
+        "avslut",
+        "utbetalning",
+        "anvandare",
+        "inloggningsspar",
+        "aktivitet",
+        "granskningslogg",
+        "installning",
+    }
+)
+
+# The import write lock. SQLite: an import starts its transaction with BEGIN IMMEDIATE (the
+# database's one write lock). PostgreSQL: it takes the transaction-level advisory lock with
+# this key (``pg_advisory_xact_lock(IMPORTLAS)``), so two imports never write at once and
+# :func:`import_pagar` can see one running.
+IMPORTLAS = 7461_0001
+
+# How long a write that must not hold up a page waits for a lock (seconds): the activity
+# record, the audit log and the login's counter. Ordinary writes wait 30 s.
+KORT_VANTAN = 0.25
+VANTAN = 30.0
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -37,13 +75,13 @@ def get_engine(url: str | None = None) -> Engine:
     if u.get_backend_name() == "sqlite":
         if u.database and u.database != ":memory:":
             Path(u.database).parent.mkdir(parents=True, exist_ok=True)
-        eng = create_engine(url, connect_args={"timeout": 30})
+        eng = create_engine(url, connect_args={"timeout": VANTAN})
 
         @event.listens_for(eng, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={int(VANTAN * 1000)}")
             if u.database and u.database != ":memory:":
                 cur.execute("PRAGMA journal_mode=WAL")
             cur.close()
@@ -62,7 +100,12 @@ def dispose_engines() -> None:
 
 
 def skapa_schema(engine: Engine) -> None:
-    """Create the tables that do not exist yet and seed the default units if none exist."""
+    """Create the tables that do not exist yet, seed the default units if none exist, and
+    record the schema version (``installning.schemaversion``, :data:`SCHEMAVERSION`).
+
+    Writes only what is missing, so on a complete database it only reads (and so never
+    waits on an import).
+    """
     Base.metadata.create_all(engine)
     with engine.begin() as conn:
         if conn.execute(select(func.count()).select_from(Enhet)).scalar_one() == 0:
@@ -73,6 +116,22 @@ def skapa_schema(engine: Engine) -> None:
             )
         if conn.execute(select(Installning.varde).where(Installning.nyckel == "dataversion")).first() is None:
             conn.execute(insert(Installning).values(nyckel="dataversion", varde=uuid.uuid4().hex))
+        lagrad = schemaversion(conn)
+        if lagrad is None or lagrad < SCHEMAVERSION:
+            satt_installning(conn, "schemaversion", str(SCHEMAVERSION))
+
+
+def schemaversion(conn: Connection) -> int | None:
+    """The schema version recorded in the database, or None (none recorded, or not a number).
+
+    A database created before schema versions were recorded has none; ``skapa_schema``
+    records the current one.
+    """
+    varde = las_installning(conn, "schemaversion")
+    try:
+        return int(varde) if varde is not None else None
+    except ValueError:
+        return None
 
 
 def ar_tom(engine: Engine) -> bool:
@@ -113,6 +172,121 @@ def ar_demolage(engine: Engine) -> bool:
     """True when the database was loaded by ``python -m core demo`` (demo users exist only then)."""
     with engine.connect() as conn:
         return las_installning(conn, "demolage") == "ja"
+
+
+# --- locks: writes that must not wait, and the import write lock ----------------------------
+
+
+class Upptagen(Exception):
+    """The database could not give a write lock within the short wait (an import or another
+    writer holds it)."""
+
+
+def ar_upptagen(fel: BaseException) -> bool:
+    """True when ``fel`` means that a lock could not be had: SQLite's ``SQLITE_BUSY`` /
+    ``SQLITE_LOCKED`` ("database is locked"), PostgreSQL's ``lock_not_available`` (55P03,
+    what ``lock_timeout`` raises)."""
+    orig = fel.orig if isinstance(fel, DBAPIError) else fel
+    if isinstance(orig, sqlite3.OperationalError):
+        kod = getattr(orig, "sqlite_errorcode", None)
+        if kod is not None:
+            return kod & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+        return "locked" in str(orig)
+    return getattr(orig, "sqlstate", None) == "55P03"
+
+
+def ar_disk_full(fel: BaseException) -> bool:
+    """True when ``fel`` means that the disk (or the user's quota) is full: ``ENOSPC`` or
+    ``EDQUOT`` from the file layer, SQLite's ``SQLITE_FULL``, PostgreSQL's disk_full (53100)."""
+    orig = fel.orig if isinstance(fel, DBAPIError) else fel
+    if isinstance(orig, OSError) and orig.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    if isinstance(orig, sqlite3.Error):
+        kod = getattr(orig, "sqlite_errorcode", None)
+        return kod == sqlite3.SQLITE_FULL or (kod is None and "disk is full" in str(orig))
+    return getattr(orig, "sqlstate", None) == "53100"
+
+
+@contextmanager
+def kort_skrivning(engine: Engine, vantan: float = KORT_VANTAN) -> Iterator[Connection]:
+    """A write transaction that waits at most ``vantan`` seconds for a lock.
+
+    SQLite: the connection's busy timeout is ``vantan`` for this transaction (and 30 s again
+    afterwards). PostgreSQL: ``SET LOCAL lock_timeout``, so a row another transaction holds
+    locked is not waited for either. Commits at the end of the block.
+
+    Raises
+    ------
+    Upptagen
+        When a lock could not be had in time; nothing of the block is stored.
+    """
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # On the driver's connection: through SQLAlchemy it would begin a transaction.
+            conn.connection.dbapi_connection.execute(f"PRAGMA busy_timeout={max(int(vantan * 1000), 0)}")
+        try:
+            with conn.begin():
+                if not sqlite:
+                    conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{max(int(vantan * 1000), 1)}ms'")
+                yield conn
+        except DBAPIError as e:
+            if ar_upptagen(e):
+                raise Upptagen(str(e.orig)) from e
+            raise
+        finally:
+            if sqlite and not conn.invalidated:
+                conn.connection.dbapi_connection.execute(f"PRAGMA busy_timeout={int(VANTAN * 1000)}")
+
+
+def import_pagar(engine: Engine, vantan: float = 0.05) -> bool:
+    """True while an import (or another long write) holds the database's write lock.
+
+    SQLite: whether a separate connection can take the write lock (``BEGIN IMMEDIATE``)
+    within ``vantan`` seconds; it lets go at once. PostgreSQL: whether some session holds the
+    advisory lock :data:`IMPORTLAS` (read from ``pg_locks``; nothing is locked by asking).
+    Never raises: a database that cannot be asked counts as not importing.
+    """
+    try:
+        if engine.dialect.name == "sqlite":
+            fil = engine.url.database
+            if not fil or fil == ":memory:" or not Path(fil).exists():
+                return False
+            rad = sqlite3.connect(fil, timeout=vantan, isolation_level=None)
+            try:
+                rad.execute("BEGIN IMMEDIATE")
+                rad.execute("ROLLBACK")
+                return False
+            except sqlite3.OperationalError as e:
+                return ar_upptagen(e)
+            finally:
+                rad.close()
+        with engine.connect() as conn:
+            return bool(
+                conn.execute(
+                    text(
+                        "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                        "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                        "AND classid = :hog AND objid = :lag AND objsubid = 1)"
+                    ),
+                    {"hog": IMPORTLAS >> 32, "lag": IMPORTLAS & 0xFFFFFFFF},
+                ).scalar_one()
+            )
+    except Exception:  # noqa: BLE001 - a question for the banner, never a reason for a page to fail
+        return False
+
+
+def ta_importlas(conn: Connection) -> None:
+    """Take the import write lock as the first thing of ``conn``'s transaction.
+
+    SQLite: ``BEGIN IMMEDIATE`` (call it before any other statement of the transaction).
+    PostgreSQL: ``pg_advisory_xact_lock(IMPORTLAS)``, released at commit or rollback. Waits
+    as an ordinary write does.
+    """
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": IMPORTLAS})
 
 
 # --- dialect helpers ----------------------------------------------------------------------

@@ -10,20 +10,30 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.utils import get_column_letter
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
-from core import koder
+from core import koder, text
 from core.models import DATATABELLER, MatningVal
 from core.omfang import BehorighetsFel, Omfang
 
 CSV_SEP = ";"
 CSV_RADSLUT = "\r\n"
+
+# Excel's limit: 1 048 576 rows per sheet, the header row included. A workbook whose sheet
+# would need more is refused (ExportFel); the CSV files and the zip have no such limit.
+EXCEL_MAX_RADER = 1_048_576
+
+
+class ExportFel(ValueError):
+    """An export that cannot be written as asked; Swedish message."""
 
 
 def formatera_varde(varde) -> str:
@@ -153,12 +163,78 @@ def _arbetsbok(rader: Mapping[str, list[dict]]):
     return wb
 
 
+def for_stora_blad(engine: Engine) -> dict[str, int]:
+    """The entities with more rows than one Excel sheet holds, and their row counts.
+
+    A sheet holds :data:`EXCEL_MAX_RADER` rows with the header, so at most 1 048 575 rows of
+    data. Empty when the whole database fits in a workbook. Counts only (no scope needed:
+    the caller has checked who may export).
+    """
+    ut = {}
+    with engine.connect() as conn:
+        for entitet in koder.ENTITETER:
+            n = conn.execute(select(func.count()).select_from(DATATABELLER[entitet])).scalar_one()
+            if n > EXCEL_MAX_RADER - 1:
+                ut[entitet] = n
+    return ut
+
+
+def for_stor_text(for_stora: dict[str, int]) -> str:
+    """Why the workbook cannot be written (Swedish), for :func:`for_stora_blad`'s answer."""
+    blad = ", ".join(f"{e} ({text.tal(n)} rader)" for e, n in for_stora.items())
+    return (
+        f"Arbetsboken kan inte skapas: bladet {blad} får inte plats, Excel rymmer högst "
+        f"{text.tal(EXCEL_MAX_RADER - 1)} rader under rubrikraden per blad. Exportera CSV-filer i stället "
+        "(en zip-fil eller en mapp); de har ingen sådan gräns och kan importeras igen."
+    )
+
+
+def _kontrollera_storlek(engine: Engine) -> None:
+    if for_stora := for_stora_blad(engine):
+        raise ExportFel(for_stor_text(for_stora))
+
+
 def xlsx_bytes(engine: Engine, omfang: Omfang) -> bytes:
     """The whole database as an exchange-format workbook (``.xlsx``), as bytes (see
-    :func:`exportera_rader` for who may)."""
+    :func:`exportera_rader` for who may).
+
+    Raises
+    ------
+    ExportFel
+        When an entity has more rows than an Excel sheet holds (:func:`for_stora_blad`);
+        checked before anything is read.
+    """
+    if not omfang.ser_alla_personer:
+        raise BehorighetsFel("Din roll får inte exportera uppgifter på personnivå.")
+    _kontrollera_storlek(engine)
     buf = io.BytesIO()
     _arbetsbok(exportera_rader(engine, omfang)).save(buf)
     return buf.getvalue()
+
+
+def zip_bytes(engine: Engine, omfang: Omfang, encoding: str = "utf-8-sig") -> bytes:
+    """The whole database as a ``.zip`` of exchange-format CSV files, one per entity (the
+    form an import takes, with no limit on rows); see :func:`exportera_rader` for who may."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for entitet, rader in exportera_rader(engine, omfang).items():
+            zf.writestr(f"{entitet}.csv", csv_bytes(entitet, rader, encoding=encoding))
+    return buf.getvalue()
+
+
+def _skriv_atomiskt(filer: dict[Path, bytes]) -> None:
+    """Write every file to ``name.tmp`` first and rename them only when all are written, so
+    a failure (a full disk) leaves the files as they were and no temporary file behind."""
+    tmp = {fil: fil.with_name(fil.name + ".tmp") for fil in filer}
+    try:
+        for fil, data in filer.items():
+            tmp[fil].write_bytes(data)
+        for fil in filer:
+            os.replace(tmp[fil], fil)
+    except BaseException:
+        for t in tmp.values():
+            t.unlink(missing_ok=True)
+        raise
 
 
 def exportera_xlsx(engine: Engine, omfang: Omfang, sokvag: str | Path) -> Path:
@@ -168,10 +244,28 @@ def exportera_xlsx(engine: Engine, omfang: Omfang, sokvag: str | Path) -> Path:
     -------
     Path
         The file written.
+
+    Raises
+    ------
+    ExportFel
+        When an entity has more rows than an Excel sheet holds; nothing is written.
+    OSError
+        When the file cannot be written (a full disk); no partial file is left.
     """
     sokvag = Path(sokvag)
+    data = xlsx_bytes(engine, omfang)
     sokvag.parent.mkdir(parents=True, exist_ok=True)
-    sokvag.write_bytes(xlsx_bytes(engine, omfang))
+    _skriv_atomiskt({sokvag: data})
+    return sokvag
+
+
+def exportera_zip(engine: Engine, omfang: Omfang, sokvag: str | Path, encoding: str = "utf-8-sig") -> Path:
+    """Write the whole database as a ``.zip`` of exchange-format CSV files to ``sokvag``
+    (:func:`zip_bytes`); returns the file written."""
+    sokvag = Path(sokvag)
+    data = zip_bytes(engine, omfang, encoding)
+    sokvag.parent.mkdir(parents=True, exist_ok=True)
+    _skriv_atomiskt({sokvag: data})
     return sokvag
 
 
@@ -179,7 +273,8 @@ def exportera_csv(engine: Engine, omfang: Omfang, katalog: str | Path, encoding:
     """Write the whole database as one exchange-format CSV file per entity into ``katalog``.
 
     UTF-8 with BOM by default, so Excel shows å, ä and ö and no text is lost; see
-    :func:`csv_bytes` for the rest of the format.
+    :func:`csv_bytes` for the rest of the format. ``katalog`` may have any name, dots
+    included (``export.2024``). The files are renamed into place only when all are written.
 
     Returns
     -------
@@ -187,10 +282,8 @@ def exportera_csv(engine: Engine, omfang: Omfang, katalog: str | Path, encoding:
         The files written, in ``koder.ENTITETER`` order.
     """
     katalog = Path(katalog)
+    rader = exportera_rader(engine, omfang)
     katalog.mkdir(parents=True, exist_ok=True)
-    filer = []
-    for entitet, rader in exportera_rader(engine, omfang).items():
-        fil = katalog / f"{entitet}.csv"
-        fil.write_bytes(csv_bytes(entitet, rader, encoding=encoding))
-        filer.append(fil)
-    return filer
+    filer = {katalog / f"{e}.csv": csv_bytes(e, r, encoding=encoding) for e, r in rader.items()}
+    _skriv_atomiskt(filer)
+    return list(filer)

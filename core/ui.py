@@ -22,7 +22,7 @@ from sqlalchemy import Engine, select
 from streamlit.errors import StreamlitAPIException
 from streamlit_authenticator.utilities import LoginError
 
-from core import audit, auth, charts, config, db, exporter, importer, koder, nedladdning, text
+from core import audit, auth, charts, config, db, exporter, importer, koder, nedladdning, text, uppskjutet
 from core.matt import datakvalitet as datakvalitet_matt
 from core.matt import jamforelse as jamforelse_matt
 from core.matt import korstabell as korstabell_matt
@@ -147,6 +147,7 @@ def _lagg_in_sparr(autent: stauth.Authenticate) -> None:
     def kontrollera(anvandarnamn: str, losenord: str) -> bool:
         utfall = auth.logga_in(_engine(url), anvandarnamn, losenord)
         st.session_state[_INLOGGNING_LAST] = utfall.last
+        st.session_state[_INLOGGNING_UPPTAGEN] = utfall.upptagen
         return utfall.ok and anvandarnamn in modell.credentials["usernames"]
 
     modell.check_credentials = kontrollera
@@ -285,7 +286,9 @@ def inloggningssida(autent: stauth.Authenticate) -> None:
         return
     status = st.session_state.get("authentication_status")
     if status is False:
-        if st.session_state.get(_INLOGGNING_LAST):
+        if st.session_state.get(_INLOGGNING_UPPTAGEN):
+            st.error(auth.FEL_UPPTAGEN)
+        elif st.session_state.get(_INLOGGNING_LAST):
             st.error(FEL_LAST)
         else:
             st.error(FEL_INLOGGNING)
@@ -1725,3 +1728,122 @@ def administrera(atgard: str, omfang: Omfang, *args, **kwargs):
     _credentials.clear()
     _omfang.clear()
     return svar
+
+
+# --- Operations: an import in progress, deferred writes (issue 19) -----------------------------
+
+IMPORT_PAGAR_TEXT = "En import pågår – sidorna visar uppgifterna som de var före importen."
+_INLOGGNING_UPPTAGEN = "vagen_inloggning_upptagen"
+
+
+def driftlage() -> None:
+    """Once per run, before the page: write what earlier runs had to defer, and say so when
+    an import holds the database (the page then shows the data as they were before it).
+
+    Never waits more than a moment (``core.db.import_pagar``, ``core.uppskjutet``).
+    """
+    eng = engine()
+    if db.import_pagar(eng):
+        st.info(IMPORT_PAGAR_TEXT)
+    else:
+        uppskjutet.skriv_vantande(eng)
+
+
+@st.cache_data(ttl=TTL_DATA, show_spinner=False)
+def _for_stora_blad(url: str, version: str) -> dict[str, int]:
+    return exporter.for_stora_blad(_engine(url))
+
+
+def export_for_stor(omfang: Omfang) -> str | None:
+    """Why the exchange-format workbook cannot be made (an entity has more rows than an Excel
+    sheet holds), in Swedish; None when it can (cached per data version)."""
+    omfang.kontrollera_sida("data")
+    for_stora = _for_stora_blad(config.databas_url(), dataversion())
+    return exporter.for_stor_text(for_stora) if for_stora else None
+
+
+def export_zip(omfang: Omfang, anvandare: str | None, meddelande: str) -> None:
+    """Say why there is no workbook and offer the CSV files in a zip instead (written when
+    clicked, audited then)."""
+    st.warning(meddelande)
+    url = config.databas_url()
+    namn = f"vagen-export-{dt.date.today().isoformat()}.zip"
+
+    def skapa() -> bytes:
+        data = exporter.zip_bytes(db.get_engine(url), omfang)
+        audit.logga(db.get_engine(url), anvandare, "export", detalj={"format": "utbytesformat", "fil": namn})
+        return data
+
+    st.download_button(
+        "Ladda ner CSV-filer (.zip)",
+        data=skapa,
+        file_name=namn,
+        mime="application/zip",
+        key="data_export_zip",
+        on_click="ignore",
+    )
+
+
+# --- Deleting a round (Data page, issue 19) -----------------------------------------------------
+
+_RADERAT = "data_raderat"
+_RADERA_NUMMER = "data_radera_nummer"
+
+
+def radera_omgang_block(omfang: Omfang, anvandare: str | None) -> None:
+    """Delete a round: choose it, read how many measurements go, confirm, delete.
+
+    The deletion itself (``core.forvaltning.radera_omgang``) keeps a safety copy of the
+    database first, is audited, and changes the data version; the caches are cleared.
+    """
+    from core import forvaltning
+
+    st.write(
+        "En ny import av en rättad fil slår ihop raderna efter nyckel: en rad som tagits bort ur filen ligger "
+        "kvar i databasen. För att ersätta en mätomgång helt, ta bort den här och importera den rättade filen. "
+        "Personer, insatser, avslut och utbetalningar ligger kvar. En säkerhetskopia av hela databasen sparas "
+        "först, och borttagningen loggas."
+    )
+    if meddelande := st.session_state.pop(_RADERAT, None):
+        st.success(meddelande)
+    omgangar = las_omgangar(omfang)
+    if omgangar.empty:
+        st.info("Det finns inga mätomgångar att ta bort.")
+        return
+    etiketter = {
+        r["omgang_id"]: f"{r['benamning'] if isinstance(r['benamning'], str) and r['benamning'] else r['omgang_id']}"
+        f" ({text.datum(_som_datum(r['datum']))})"
+        for _, r in omgangar.iterrows()
+    }
+    nummer = st.session_state.get(_RADERA_NUMMER, 0)  # a new key after a deletion empties the choice
+    vald = st.selectbox(
+        "Mätomgång att ta bort",
+        list(etiketter),
+        index=None,
+        format_func=etiketter.get,
+        placeholder="Välj en mätomgång",
+        key=f"data_radera_val_{nummer}",
+    )
+    if vald is None:
+        return
+    try:
+        inn = forvaltning.omgangens_innehall(engine(), omfang, vald)
+    except forvaltning.ForvaltningsFel as e:
+        st.error(str(e))
+        return
+    antal = text.tal(inn.matningar)
+    st.warning(
+        f"{antal} mätningar i mätomgång {inn.etikett()} tas bort, med deras flervalssvar. "
+        "Det går inte att ångra här; säkerhetskopian kan återställas av den som driftar Vägen."
+    )
+    bekraftat = st.checkbox(f"Ja, ta bort mätomgång {vald} och dess {antal} mätningar", key=f"data_radera_ja_{vald}")
+    if st.button(f"Ta bort {antal} mätningar", type="primary", disabled=not bekraftat, key="data_radera"):
+        try:
+            r = forvaltning.radera_omgang(engine(), omfang, vald, anvandare, matningar=inn.matningar)
+        except forvaltning.ForvaltningsFel as e:
+            st.error(str(e))
+            return
+        rensa_cacher()
+        st.session_state[_RADERAT] = r.text()
+        st.session_state[_RADERA_NUMMER] = nummer + 1
+        st.rerun()

@@ -69,6 +69,9 @@ st.write(
     "Hela databasen i utbytesformatet (en arbetsbok med ett blad per uppgift). Filen innehåller "
     "uppgifter på personnivå: hantera den som en sekretessbelagd handling. Exporten loggas."
 )
+for_stor = ui.export_for_stor(omfang)
+if for_stor:  # more rows than an Excel sheet holds: the CSV files in a zip instead
+    ui.export_zip(omfang, anvandare, for_stor)
 st.download_button(
     "Ladda ner arbetsbok (.xlsx)",
     data=ui.exportfil(omfang, anvandare),
@@ -76,4 +79,8 @@ st.download_button(
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="data_export",
     on_click="ignore",
+    disabled=bool(for_stor),
 )
+
+st.header("Ta bort en mätomgång")
+ui.radera_omgang_block(omfang, anvandare)

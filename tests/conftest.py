@@ -26,6 +26,15 @@ from core.models import Base
 ROT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session", autouse=True)
+def skyddskopior_i_tmp(tmp_path_factory):
+    """Safety copies (before a restore or a deletion) of every test go to a temporary folder,
+    never to the repository's ``data/backup/`` (a test may set its own)."""
+    if "VAGEN_BACKUP_KATALOG" not in os.environ:
+        os.environ["VAGEN_BACKUP_KATALOG"] = str(tmp_path_factory.mktemp("skydd"))
+    yield
+
+
 def _pg_bin() -> Path | None:
     """Directory of Debian's PostgreSQL server binaries, newest version first."""
     kandidater = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), reverse=True)
@@ -168,3 +177,31 @@ def snabb_bcrypt(monkeypatch):
     auth._atrapp_hash.cache_clear()
     yield
     auth._atrapp_hash.cache_clear()
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A directory on a real, almost full file system: a 1 MB tmpfs mounted for the test,
+    filled up to its last 8 KB (needs root; skipped with a message where mounting is not
+    allowed, and the simulated full-disk tests still run)."""
+    import errno
+
+    mapp = tmp_path / "disk"
+    mapp.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("En full disk kräver root för att montera en tmpfs; den simulerade varianten körs ändå.")
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mapp)], capture_output=True, text=True)
+    if r.returncode != 0:
+        pytest.skip(f"tmpfs kunde inte monteras ({r.stderr.strip()}); den simulerade varianten körs ändå.")
+    try:
+        fyllnad = mapp / "fyllnad"
+        with open(fyllnad, "wb", buffering=0) as f:
+            try:
+                while True:
+                    f.write(b"\0" * 65536)
+            except OSError as e:
+                assert e.errno == errno.ENOSPC
+        os.truncate(fyllnad, max(fyllnad.stat().st_size - 8192, 0))
+        yield mapp
+    finally:
+        subprocess.run(["umount", "-l", str(mapp)], check=False)

@@ -22,6 +22,7 @@ import core
 import core.audit
 import core.auth
 import core.exporter
+import core.forvaltning
 import core.matt.datakvalitet
 import core.matt.korstabell
 import core.matt.oversikt
@@ -156,6 +157,8 @@ ANROP = {
     "core.exporter.xlsx_bytes": (lambda e, o, t: core.exporter.xlsx_bytes(e, o), _bytes, True),
     "core.exporter.exportera_xlsx": (lambda e, o, t: core.exporter.exportera_xlsx(e, o, t / "x.xlsx"), _bytes, True),
     "core.exporter.exportera_csv": (lambda e, o, t: core.exporter.exportera_csv(e, o, t / "csv"), _bytes, True),
+    "core.exporter.zip_bytes": (lambda e, o, t: core.exporter.zip_bytes(e, o), _bytes, True),
+    "core.exporter.exportera_zip": (lambda e, o, t: core.exporter.exportera_zip(e, o, t / "x.zip"), _bytes, True),
     "core.audit.lista": (lambda e, o, t: core.audit.lista(e, o), lambda df: ([], set()), False),
     "core.auth.lista_anvandare": (lambda e, o, t: core.auth.lista_anvandare(e, o), lambda df: ([], set()), False),
     "core.auth.skapa_anvandare_som_admin": (
@@ -168,6 +171,16 @@ ANROP = {
     "core.auth.andra_anvandare": (lambda e, o, t: core.auth.andra_anvandare(e, o, "x", "saknas"), _inget, False),
     "core.auth.aterstall_losenord": (lambda e, o, t: core.auth.aterstall_losenord(e, o, "x", "saknas"), _inget, False),
     "core.auth.las_upp": (lambda e, o, t: core.auth.las_upp(e, o, "x", "saknas"), _inget, False),
+    "core.forvaltning.omgangens_innehall": (
+        lambda e, o, t: core.forvaltning.omgangens_innehall(e, o, "2019-09"),
+        _inget,
+        False,
+    ),
+    "core.forvaltning.radera_omgang": (
+        lambda e, o, t: core.forvaltning.radera_omgang(e, o, "2019-09", "x"),
+        _inget,
+        False,
+    ),
 }
 
 # What each role may call at all (others must raise BehorighetsFel).
@@ -178,12 +191,16 @@ BARA = {
     "core.exporter.xlsx_bytes": {"processledning", "admin"},
     "core.exporter.exportera_xlsx": {"processledning", "admin"},
     "core.exporter.exportera_csv": {"processledning", "admin"},
+    "core.exporter.zip_bytes": {"processledning", "admin"},
+    "core.exporter.exportera_zip": {"processledning", "admin"},
     "core.audit.lista": {"processledning", "admin"},
     "core.auth.lista_anvandare": {"admin"},
     "core.auth.skapa_anvandare_som_admin": {"admin"},
     "core.auth.andra_anvandare": {"admin"},
     "core.auth.aterstall_losenord": {"admin"},
     "core.auth.las_upp": {"admin"},
+    "core.forvaltning.omgangens_innehall": {"processledning", "admin"},
+    "core.forvaltning.radera_omgang": {"processledning", "admin"},
 }
 
 

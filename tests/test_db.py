@@ -65,7 +65,23 @@ def test_dataversion_byts(engine):
         db.byt_dataversion(c)
     assert db.dataversion(engine) != fore
     with engine.connect() as c:
-        assert c.execute(select(Installning.nyckel)).scalars().all() == ["dataversion"]
+        assert sorted(c.execute(select(Installning.nyckel)).scalars()) == ["dataversion", "schemaversion"]
+
+
+def test_schemaversion_skrivs_och_hojs(engine):
+    with engine.connect() as c:
+        assert db.schemaversion(c) == db.SCHEMAVERSION
+    # A database from before schema versions were recorded (or an older one) gets the
+    # current version from skapa_schema; a complete one is left as it is.
+    with engine.begin() as c:
+        c.execute(Installning.__table__.delete().where(Installning.nyckel == "schemaversion"))
+        assert db.schemaversion(c) is None
+    db.skapa_schema(engine)
+    with engine.begin() as c:
+        assert db.schemaversion(c) == db.SCHEMAVERSION
+        db.satt_installning(c, "schemaversion", "inte ett tal")
+        assert db.schemaversion(c) is None
+    assert set(Installning.metadata.tables) >= db.SCHEMATABELLER
 
 
 def test_sqlite_foreign_keys_pa(sqlite_engine):

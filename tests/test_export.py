@@ -269,3 +269,128 @@ def test_demodata_rundresa_xlsx(sqlite_engine):
     r = importera(eng, [("demo.xlsx", bok)])
     assert r.ok, r.felrapport()
     assert exportera_rader(eng, ADMIN) == fore
+
+
+# --- issue 19: Excel's row limit, a zip of CSV files, folders with a dot, a full disk -----------
+
+
+def _utbetalningar(engine, antal: int, start: int = 0) -> None:
+    """``antal`` payment rows written by the database itself (a million in a second or two)."""
+    from sqlalchemy import text
+
+    with engine.begin() as c:
+        if c.dialect.name == "sqlite":
+            c.execute(
+                text(
+                    "WITH RECURSIVE n(i) AS (SELECT :a UNION ALL SELECT i + 1 FROM n WHERE i < :b) "
+                    "INSERT INTO utbetalning (hushall_id, manad, belopp_kr) SELECT 'H' || i, '2019-01', 1 FROM n"
+                ),
+                {"a": start, "b": start + antal - 1},
+            )
+        else:
+            c.execute(
+                text(
+                    "INSERT INTO utbetalning (hushall_id, manad, belopp_kr) "
+                    "SELECT 'H' || i, '2019-01', 1 FROM generate_series(:a, :b) AS i"
+                ),
+                {"a": start, "b": start + antal - 1},
+            )
+
+
+def test_fler_rader_an_ett_excelblad_rymmer(engine, tmp_path):
+    from core import exporter
+
+    assert exporter.EXCEL_MAX_RADER == 2**20  # Excel's limit, the header row included
+    _utbetalningar(engine, 2**20 - 1)  # exactly what fits under the header
+    assert exporter.for_stora_blad(engine) == {}
+    _utbetalningar(engine, 1, start=2**20)
+    assert exporter.for_stora_blad(engine) == {"utbetalning": 2**20}
+    with pytest.raises(exporter.ExportFel, match="utbetalning .1\u00a0048\u00a0576 rader. får inte plats"):
+        xlsx_bytes(engine, ADMIN)
+    with pytest.raises(exporter.ExportFel, match="Exportera CSV-filer i stället"):
+        exportera_xlsx(engine, ADMIN, tmp_path / "ut" / "alla.xlsx")
+    assert not (tmp_path / "ut").exists()
+
+
+def test_zip_rundresa(full):
+    from core import exporter
+
+    fore = exportera_rader(full, ADMIN)
+    data = exporter.zip_bytes(full, ADMIN)
+    tom_databas(full)
+    r = importera(full, [("alla.zip", data)])
+    assert r.ok, r.felrapport()
+    assert exportera_rader(full, ADMIN) == fore
+
+
+def _cli(url, *args):
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, VAGEN_DATABASE_URL=url)
+    return subprocess.run([sys.executable, "-m", "core", *args], capture_output=True, text=True, env=env)
+
+
+def test_cli_export_till_mapp_med_punkt_och_zip(full, db_url, tmp_path):
+    fore = exportera_rader(full, ADMIN)
+    mapp = tmp_path / "export.2024-09"
+    r = _cli(db_url, "export", str(mapp))
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in mapp.iterdir()) == sorted(f"{e}.csv" for e in koder.ENTITETER)
+    r = _cli(db_url, "export", str(tmp_path / "alla.zip"))
+    assert r.returncode == 0, r.stderr
+    r = _cli(db_url, "export", str(tmp_path / "alla.csv"))
+    assert r.returncode == 1 and ".xlsx eller .zip, eller en mapp" in r.stderr
+    for kalla in (mapp, tmp_path / "alla.zip"):
+        tom_databas(full)
+        r = importera(full, kalla)
+        assert r.ok, r.felrapport()
+        assert exportera_rader(full, ADMIN) == fore
+
+
+def test_cli_export_vagrar_for_stor_arbetsbok(sqlite_engine, tmp_path, monkeypatch, capsys):
+    from core import cli, exporter
+
+    monkeypatch.setenv("VAGEN_DATABASE_URL", str(sqlite_engine.url))
+    ladda(sqlite_engine, FULL)
+    monkeypatch.setattr(exporter, "EXCEL_MAX_RADER", 4)  # three rows under the header
+    assert cli.main(["export", str(tmp_path / "alla.xlsx")]) == 1
+    fel = capsys.readouterr().err
+    assert "bladet enhet (11 rader), matning (4 rader) får inte plats" in fel
+    assert f"python -m core export {tmp_path / 'alla.zip'}" in fel
+    assert not (tmp_path / "alla.xlsx").exists()
+    assert cli.main(["export", str(tmp_path / "alla.zip")]) == 0
+
+
+@pytest.mark.parametrize("mal", ["alla.xlsx", "alla.zip", "mapp"])
+def test_export_till_full_disk(full, db_url, full_disk, mal):
+    import errno
+
+    with open(full_disk / "fyllnad", "ab", buffering=0) as f:  # the last 8 KB too (the files are small)
+        with pytest.raises(OSError) as e:
+            while True:
+                f.write(b"\0" * 4096)
+        assert e.value.errno == errno.ENOSPC
+    r = _cli(db_url, "export", str(full_disk / mal))
+    assert r.returncode == 1
+    assert "disken är full" in r.stderr and "Traceback" not in r.stderr
+    rest = sorted(str(p.relative_to(full_disk)) for p in full_disk.rglob("*"))
+    assert rest in (["fyllnad"], ["fyllnad", "mapp"])  # no partial or temporary file
+
+
+def test_export_skrivfel_lamnar_inga_filer(full, tmp_path, monkeypatch):
+    import errno
+
+    from core import exporter
+
+    def full_vid_namnbyte(*a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    (tmp_path / "ut").mkdir()
+    (tmp_path / "ut" / "person.csv").write_bytes(b"gammal")
+    monkeypatch.setattr(exporter.os, "replace", full_vid_namnbyte)
+    with pytest.raises(OSError):
+        exportera_csv(full, ADMIN, tmp_path / "ut")
+    assert sorted(p.name for p in (tmp_path / "ut").iterdir()) == ["person.csv"]
+    assert (tmp_path / "ut" / "person.csv").read_bytes() == b"gammal"
