@@ -1052,6 +1052,8 @@ def importera(engine: Engine, kalla: Kalla, *, provkor: bool = False, anvandare:
         len(inlast.varningar),
         {e: (a.insatta, a.uppdaterade, a.oforandrade) for e, a in antal.items()},
     )
+    if resultat.ok and not provkor and antal:
+        db.analysera(engine)
     if anvandare is not None and not provkor:
         audit.logga(engine, anvandare, "import", lyckad=resultat.ok, detalj=resultat.sammanfattning())
     return resultat
