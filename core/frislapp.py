@@ -407,7 +407,9 @@ def _kvadrat(g: np.ndarray, matriser: list[np.ndarray]) -> np.ndarray:
     return ut
 
 
-def _unionskontroll(lg: Lager, pop: Population, g: revision.Granskning, index: dict[Cell, int]) -> list[set[Cell]]:
+def _unionskontroll(
+    lg: Lager, pop: Population, g: revision.Granskning, index: dict[Cell, int]
+) -> list[tuple[frozenset, frozenset]]:
     """Rule 7 for unions: every group a filter can choose in this layer — a set of values
     per dimension, not all single values (those are cells) and none the full set (a cell of
     the parent layer) — whose count the release determines must be 0 or at least the
@@ -417,7 +419,8 @@ def _unionskontroll(lg: Lager, pop: Population, g: revision.Granskning, index: d
     the dimensions, all unions at once: a union ``a`` is determined when ``|a|² = a^T P a``
     for the projection ``P`` onto the row space of the binding relations.
 
-    Returns the violations, each as the set of cells to anchor the next hiding at.
+    Returns the violations, each as (the cells to anchor the next hiding at, the rest of the
+    union's family).
     """
     dims = lg.dims
     if not dims:
@@ -445,39 +448,73 @@ def _unionskontroll(lg: Lager, pop: Population, g: revision.Granskning, index: d
         fams = sorted(familjer, key=repr)
         rotceller = [n_cell((), ()) if f == ("n",) else (*f, (), ()) for f in fams]
         rotvarden = dict(zip(fams, lg.kombinationer([{r: 1.0} for r in rotceller]), strict=True))
+    fams = sorted(familjer, key=repr)
+    grids = [[familjer[f][k] for k in sorted(familjer[f], key=lambda k: pos[k])] for f in fams]
+    ncell = len(pos)
+    okanda = np.array([[c in index for c in grid] for grid in grids])
+    varden = np.array(
+        [[g.x[index[c]] if c in index else lg.konstanter[c] for c in grid] for grid in grids], dtype=float
+    )
+    rot = np.array([np.nan if rotvarden.get(f) is None else rotvarden[f] for f in fams])
+    aktuella = okanda.any(axis=1) | ~np.isnan(rot)
+    if not aktuella.any():
+        return []  # sums of shown cells (each 0 or >= threshold) are safe
+    v = _kontrahera_alla(varden.reshape((len(fams), *form)), matriser)
+    bestamd = np.ones_like(v, dtype=bool)
+    med_okanda = np.flatnonzero(okanda.any(axis=1))
+    if med_okanda.size:
+        # a is determined when it is orthogonal to every free direction: a^T (N N^T) a = 0,
+        # N the null-space directions restricted to the family's unknown cells
+        nollmatris = g._nollmatris()
+        gram = np.zeros((med_okanda.size, ncell, ncell))
+        for j, f in enumerate(med_okanda):
+            rader = np.flatnonzero(okanda[f])
+            nf = nollmatris[[index[grids[f][i]] for i in rader]]
+            gram[j][np.ix_(rader, rader)] = (nf @ nf.T).toarray()
+        form2 = (med_okanda.size, *form, *form)
+        kvad = _kvadrat_alla(gram.reshape(form2), matriser)
+        norm2 = _kontrahera_alla(okanda[med_okanda].astype(float).reshape((med_okanda.size, *form)), matriser)
+        bestamd[med_okanda] = kvad <= 1e-7 * np.maximum(1.0, norm2)
+    vr = np.rint(v)
+    fel = bestamd & ~enkla & (vr >= 1) & (vr < t)
+    if len(dims) >= 2:
+        rest = rot.reshape((-1,) + (1,) * len(dims)) - vr
+        fel |= bestamd & ~enkla & (rest >= 1) & (rest < t)
     ut: list[set[Cell]] = []
-    for fam in sorted(familjer, key=repr):
-        celler = familjer[fam]
-        grid = [celler[k] for k in sorted(celler, key=lambda k: pos[k])]
-        okanda = np.array([c in index for c in grid])
-        varden = np.array([g.x[index[c]] if c in index else lg.konstanter[c] for c in grid], dtype=float)
-        rot = rotvarden.get(fam)
-        if not okanda.any() and rot is None:
-            continue  # sums of shown cells (each 0 or >= threshold) are safe
-        v = _kontrahera(varden.reshape(form), matriser)
-        if okanda.any():
-            u = okanda.astype(float)
-            norm2 = _kontrahera(u.reshape(form), matriser)
-            rader = np.flatnonzero(okanda)
-            riktningar = np.zeros((len(grid), 0))
-            nf = g.nollriktningar(np.array([index[grid[i]] for i in rader]))
-            if nf.shape[1]:
-                riktningar = np.zeros((len(grid), nf.shape[1]))
-                riktningar[rader] = nf
-            # a is determined when it is orthogonal to every free direction: a^T (N N^T) a = 0
-            kvad = _kvadrat((riktningar @ riktningar.T).reshape(form + form), matriser)
-            bestamd = kvad <= 1e-7 * np.maximum(1.0, norm2)
-        else:
-            bestamd = np.ones_like(v, dtype=bool)
-        vr = np.rint(v)
-        fel = bestamd & ~enkla & (vr >= 1) & (vr < t)
-        if rot is not None:
-            rest = rot - vr
-            fel |= bestamd & ~enkla & (rest >= 1) & (rest < t)
-        for idx in zip(*np.nonzero(fel), strict=True):
-            val = [np.flatnonzero(matriser[d][i]) for d, i in enumerate(idx)]
-            rekt = [grid[pos[k]] for k in itertools.product(*val)]
-            ut.append({c for c in rekt if c in index} or set(rekt))
+    for f, *idx in zip(*np.nonzero(fel), strict=True):
+        val = [np.flatnonzero(matriser[d][i]) for d, i in enumerate(idx)]
+        rekt = [grids[f][pos[k]] for k in itertools.product(*val)]
+        # Anchors: the union's unknown cells (or its cells, when all are shown); and the rest
+        # of its family, through which the union is worked out (the parent minus the rest).
+        resten = frozenset(set(grids[f]) - set(rekt))
+        ut.append((frozenset({c for c in rekt if c in index} or set(rekt)), resten))
+    return ut
+
+
+def _kontrahera_alla(tensor: np.ndarray, matriser: list[np.ndarray]) -> np.ndarray:
+    """:func:`_kontrahera` for a stack of tensors (the first axis is the family)."""
+    ut = tensor
+    for a in matriser:
+        ut = np.tensordot(ut, a, axes=([1], [1]))  # the contracted axis moves to the end
+    return ut
+
+
+def _kvadrat_alla(g: np.ndarray, matriser: list[np.ndarray]) -> np.ndarray:
+    """:func:`_kvadrat` for a stack of Gram tensors (first axis: the family), one einsum per
+    dimension: ``a^T G a`` for every product of subset indicators."""
+    k = len(matriser)
+    bokstaver = "abcdefgh"
+    ut = g
+    for d, a in enumerate(matriser):
+        # ut axes: f, s_0..s_{d-1}, i_d..i_{k-1}, j_d..j_{k-1}
+        s_gamla = "".join(bokstaver[k + 1 + x] for x in range(d))  # placeholders for done axes
+        rest = k - d
+        i_ax = "".join(bokstaver[x] for x in range(rest))
+        j_ax = "".join(bokstaver[x].upper() for x in range(rest))
+        in_ = f"z{s_gamla}{i_ax}{j_ax}"
+        ny_s = "y"
+        out = f"z{s_gamla}{ny_s}{i_ax[1:]}{j_ax[1:]}"
+        ut = np.einsum(f"{in_},{ny_s}{i_ax[0]},{ny_s}{j_ax[0]}->{out}", ut, a, a, optimize=True)
     return ut
 
 
@@ -487,6 +524,7 @@ def _skydda(lg: Lager, pop: Population, max_varv: int = 60) -> None:
     lg.dolda = {c for c, v in lg.varden.items() if not _intern(c) and skydd.ar_litet(v, t)}
     grannar = _grannar(lg)
     _regel2(lg)
+    upprepad: dict[frozenset, int] = {}  # how many rounds in a row an anchor has been pinned
     for varv in range(max_varv):
         lg.varv = varv + 1
         index, konstanter, lb, likheter, olikheter = _system(lg)
@@ -495,10 +533,10 @@ def _skydda(lg: Lager, pop: Population, max_varv: int = 60) -> None:
         kopplade = [i for c, i in index.items() if c[0] == "n"] if lg.nyckel[0] != "S" else []
         g = revision.granska(len(lb), lb, likheter, olikheter, kopplade)
         lg.granskning, lg.index, lg.konstanter = g, index, konstanter
-        overtradelser: list[set[Cell]] = []
+        overtradelser: list[tuple[frozenset, frozenset]] = []
         for c, i in index.items():
             if g.last[i] and skydd.ar_litet(round(g.x[i]), t):
-                overtradelser.append({c})
+                overtradelser.append((frozenset({c}), frozenset()))
         overtradelser += _unionskontroll(lg, pop, g, index)
         if not overtradelser:
             return
@@ -508,16 +546,40 @@ def _skydda(lg: Lager, pop: Population, max_varv: int = 60) -> None:
         positiva = {c for c in synliga if lg.varden[c] > 0}
         nollor = synliga - positiva
         okanda = set(index)
-        for ankare in sorted({frozenset(a) for a in overtradelser}, key=lambda s: sorted(map(repr, s))):
-            kandidater = _kandidater(grannar, ankare, positiva, okanda)
+        rester = {}
+        for a, r in overtradelser:
+            rester[a] = rester.get(a, frozenset()) | r
+        denna = set(rester)
+        for ankare in sorted(denna, key=lambda s: sorted(map(repr, s))):
+            # A union is worked out as its parent minus the rest of its family: hide the
+            # smallest shown cell of that rest first.
+            kandidater = set(rester[ankare]) & positiva
+            if kandidater:
+                if not kandidater & nya:
+                    nya.add(min(kandidater, key=lg.ordningsnyckel))
+                continue
+            # A count still pinned after a round of hiding is pinned by its bounds, not by a
+            # shown cell: a known total split into cells of one each, the rest shown as zero.
+            # Hiding more cells above zero cannot help; hide a zero next to it, the neutral
+            # mark's last resort (a hidden cell may then be zero, see _system).
+            envis = upprepad.get(ankare, 0)
+            if envis >= 2:
+                # Pinned round after round: hide every shown cell next to it at once.
+                nya |= _kandidater(grannar, ankare, positiva, okanda) | _kandidater(grannar, ankare, nollor, okanda)
+                continue
+            kandidater = set() if envis else _kandidater(grannar, ankare, positiva, okanda)
             if kandidater & nya:
                 continue  # an earlier choice of this round already breaks the same relation
             if not kandidater:
-                # Only zeros are left to hide near it (a known total split into cells of one
-                # each, the rest shown as zero): hide a zero, the neutral mark's last resort.
                 kandidater = _kandidater(grannar, ankare, nollor, okanda)
+            if envis:
+                kandidater = {min(kandidater, key=lg.ordningsnyckel)} if kandidater else set()
+                kandidater |= _kandidater(grannar, ankare, positiva, okanda)
+                nya |= {min(kandidater, key=lg.ordningsnyckel)} if kandidater else set()
+                continue
             if kandidater:
                 nya.add(min(kandidater, key=lg.ordningsnyckel))
+        upprepad = {a: upprepad.get(a, 0) + 1 for a in denna}
         if not nya:
             # Nothing left to hide near the pinned counts: hide every shown cell above zero.
             nya = positiva

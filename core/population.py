@@ -301,3 +301,64 @@ def omgang_population(engine: Engine, omgang_id: str) -> OmgangsPopulation:
     if datum is None:
         raise ValueError(f"Mätomgången {omgang_id!r} finns inte.")
     return OmgangsPopulation(engine, omgang_id, datum, db.dataversion(engine))
+
+
+# --- an in-memory population (the benchmark and tests) --------------------------------------
+
+
+class MinnesPopulation(Population):
+    """A population held in memory: ``poster`` are dicts of dimension and variable values
+    (a multi-valued variable's value is a tuple of codes; None is blank).
+
+    For the benchmark of the audit and for tests of the engine without a database.
+    """
+
+    def __init__(self, poster: list[dict], dimensioner: dict[str, tuple[str, ...]], variabler: dict[str, Varspec]):
+        self.poster = poster
+        self._dims = dimensioner
+        self.variabler = variabler
+        self.dimensionsvariabler = ()
+        self.nyckel = ("minne", id(self))
+
+    def dimensionsvarden(self, dim: str) -> tuple[str, ...]:
+        return self._dims[dim]
+
+    def _delta(self, p: dict, dims: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(SAKNAS if p.get(d) is None else str(p[d]) for d in dims)
+
+    def _koder(self, p: dict, s: Varspec) -> list[str]:
+        v = p.get(s.namn)
+        if not s.flerval:
+            return [SAKNAS if v is None else str(v)]
+        if not v:
+            return [SAKNAS]
+        ut = list(dict.fromkeys(v))
+        if any(k not in s.ensam for k in ut):
+            ut.append(NAGON)
+        return ut
+
+    def storlekar(self, dims: tuple[str, ...]) -> dict[tuple, int]:
+        ut: dict[tuple, int] = {}
+        for p in self.poster:
+            d = self._delta(p, dims)
+            ut[d] = ut.get(d, 0) + 1
+        return ut
+
+    def fordelningar(self, dims: tuple[str, ...]) -> dict[tuple, int]:
+        ut: dict[tuple, int] = {}
+        for p in self.poster:
+            d = self._delta(p, dims)
+            for v, s in self.variabler.items():
+                for k in self._koder(p, s):
+                    ut[(v, k, d)] = ut.get((v, k, d), 0) + 1
+        return ut
+
+    def par(self, v1: str, v2: str, dims: tuple[str, ...]) -> dict[tuple, int]:
+        ut: dict[tuple, int] = {}
+        s1, s2 = self.variabler[v1], self.variabler[v2]
+        for p in self.poster:
+            d = self._delta(p, dims)
+            for a in self._koder(p, s1):
+                for b in self._koder(p, s2):
+                    ut[(a, b, d)] = ut.get((a, b, d), 0) + 1
+        return ut

@@ -37,11 +37,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import linalg, sparse
 from scipy.optimize import linprog
+from threadpoolctl import threadpool_limits
 
 # A relation: sum(coef * x[col]) + const (== 0 for an equality, >= 0 for an inequality).
 Relation = tuple[Sequence[int], Sequence[float], float]
 
-_TOL_SLACK = 1e-6
+_TOL_SLACK = 1e-7
+_SLACK_TAK = 1e-2
 _TOL_RANG = 1e-8
 
 
@@ -226,7 +228,9 @@ def _implicita(
         # -a_ge x + s <= c_ge
         a_ub = sparse.hstack([-a_ge, sparse.identity(m, format="csr")], format="csr")
         a_eq_ut = sparse.hstack([a_eq, sparse.csr_matrix((a_eq.shape[0], m))], format="csr") if a_eq.shape[0] else None
-        grans = [(None, None)] * k + [(0.0, 1.0)] * m
+        # A small cap on each slack: every inequality that can be strict then reaches it in one
+        # optimum (no trading one slack for another), so one LP usually settles the system.
+        grans = [(None, None)] * k + [(0.0, _SLACK_TAK)] * m
         res = linprog(
             mal,
             A_ub=a_ub,
@@ -248,10 +252,13 @@ def _implicita(
 
 
 def _svd(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """SVD with every right singular vector (the null space needs them) but only as many left
+    ones as there are columns: a block with many more relations than unknowns stays cheap."""
+    hel = a.shape[0] < a.shape[1]
     try:
-        return linalg.svd(a, full_matrices=True)
+        return linalg.svd(a, full_matrices=hel)
     except np.linalg.LinAlgError:  # pragma: no cover - gesdd failed; the slower, sturdier driver
-        return linalg.svd(a, full_matrices=True, lapack_driver="gesvd")
+        return linalg.svd(a, full_matrices=hel, lapack_driver="gesvd")
 
 
 def _rang(s: np.ndarray, form: tuple[int, int]) -> int:
@@ -314,7 +321,10 @@ def granska(
     a_ge, c_ge = _matris(alla_ge, index, n)
     tata, x = _implicita(a_eq, -c_eq, a_ge, c_ge)
     bindande = sparse.vstack([a_eq, a_ge[np.flatnonzero(tata)]], format="csr")
-    return _nollrum_i_block(n, x, bindande, np.asarray(sorted(set(kopplade)), dtype=int))
+    # Many small decompositions: one BLAS thread each is faster than a pool that fights the
+    # app's other sessions (and the other core) for the CPU.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _nollrum_i_block(n, x, bindande, np.asarray(sorted(set(kopplade)), dtype=int))
 
 
 def _nollrum_i_block(n: int, x: np.ndarray, bindande: sparse.csr_matrix, z: np.ndarray) -> Granskning:

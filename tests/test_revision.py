@@ -127,3 +127,22 @@ def test_unionernas_kvadratiska_form_ar_lika_med_direkt_summa(form):
         a = a.ravel()
         assert kvad[idx] == pytest.approx(a @ (b @ b.T) @ a)
         assert summa[idx] == pytest.approx(a @ v)
+
+
+@pytest.mark.parametrize("form", [(3,), (4, 3), (3, 2, 2)])
+def test_unionerna_for_manga_familjer_pa_en_gang(form):
+    from core.frislapp import _kontrahera_alla, _kvadrat_alla
+
+    rng = np.random.default_rng(7)
+    n = int(np.prod(form))
+    matriser = [_delmangder(k) for k in form]
+    grammar, varden = [], []
+    for _ in range(4):
+        b = rng.normal(size=(n, 2))
+        grammar.append((b @ b.T).reshape(form + form))
+        varden.append(rng.integers(0, 5, size=n).astype(float).reshape(form))
+    kvad = _kvadrat_alla(np.stack(grammar), matriser)
+    summa = _kontrahera_alla(np.stack(varden), matriser)
+    for f in range(4):
+        assert np.allclose(kvad[f], _kvadrat(grammar[f], matriser))
+        assert np.allclose(summa[f], _kontrahera(varden[f], matriser))

@@ -141,6 +141,30 @@ def test_roll_ser_exakt_sina_sidor(server, sida, roll):
         skarmbild(sida, f"{roll}-{nyckel}")
 
 
+@pytest.mark.parametrize("roll", ["politiker", "processledning"])
+def test_inga_verktygsrader_pa_tabeller_och_diagram(server, sida, roll):
+    # Streamlit's own table toolbar ("Download as CSV", search, fullscreen) and chart menu
+    # would hand out a table around the disclosure engine and the audit log: for every role
+    # they are gone, also while the pointer is over the table or the chart.
+    anv, losen = server.losenord[roll]
+    logga_in(sida, server.bas, anv, losen)
+    for nyckel in ("oversikt", "malgrupp"):
+        if nyckel != "oversikt":
+            navigeringslank(sida, _titel(nyckel)).click()
+        expect(rubrik(sida)).to_have_text(_titel(nyckel))
+        vanta_klar(sida)
+        for element in ("stDataFrame", "stVegaLiteChart"):
+            forsta = sida.locator(f'[data-testid="{element}"]').first
+            expect(forsta).to_be_visible()
+            forsta.hover()
+            time.sleep(0.3)
+            verktyg = sida.locator('[data-testid="stElementToolbar"]')
+            assert all(not verktyg.nth(i).is_visible() for i in range(verktyg.count())), (nyckel, element)
+            for textbit in ("Download as CSV", "Search", "Fullscreen", "Save as", "View source", "Show data"):
+                assert not sida.get_by_text(textbit, exact=False).is_visible(), (nyckel, element, textbit)
+            assert not sida.get_by_role("button", name=re.compile("Download|Search|Fullscreen|Show data")).count()
+
+
 # --- 2. other roles' pages are closed at their URL; logged out, every URL is the login ---------
 
 
