@@ -98,6 +98,9 @@ def kor(url: str | None = None, upprepningar: int = 5, skriv=print) -> list[tupl
         for namn, f in fall:
             med, mx = _tid(f, upprepningar)
             ut.append((namn, med, mx))
+        from core import bench_skydd
+
+        bench_skydd.kor(eng, "2019-09", skriv=skriv)
         if url.startswith("sqlite"):
             ut += _under_import(eng, upprepningar)
             eng.dispose()
