@@ -441,3 +441,10 @@ def test_varje_variabel_har_ett_omrade_och_en_fraga():
     assert sorted(i_omraden) == sorted(koder.VARIABLER)  # every variable once
     assert set(ui.FRAGOR) == set(koder.VARIABLER)
     assert all(f.endswith("?") for f in ui.FRAGOR.values())
+
+
+def test_appen_stannar_med_en_for_lag_troskel(databas, monkeypatch):
+    monkeypatch.setenv("VAGEN_SKYDD_TROSKEL", "2")
+    at = test_pages._app().run()
+    assert any("minst 3" in e.value for e in at.error)
+    assert not at.dataframe and not at.metric

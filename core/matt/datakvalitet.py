@@ -219,10 +219,39 @@ def datakvalitet_export(engine: Engine, omfang: Omfang, omgang_id: str) -> pd.Da
     """
     df = datakvalitet(engine, omfang, omgang_id)
     if omfang.skyddad_export:
-        return skydda_datakvalitet(df)
+        return _som_frislappet(engine, omgang_id, skydda_datakvalitet(df))
     ut = df.copy()
     ut["personer"] = ut["personer"].astype("Int64")
     ut["saknas"] = ut["saknas"].astype("Int64")
     for kol in ("personer_skyddad", "okand_skyddad", "saknas_skyddad"):
         ut[kol] = False
+    return ut
+
+
+# The release's variable for each checked one (the two dates are behind derived bands).
+_I_FRISLAPPET = {"fodelsear": "aldersgrupp", "inskrivningsdatum": "inskrivningstid"}
+
+
+def _som_frislappet(engine: Engine, omgang_id: str, ut: pd.DataFrame) -> pd.DataFrame:
+    """The whole round's unknown and blank counts are cells of the round's release (rule 9):
+    where the release hides one, the file hides that measure for every unit too, so that the
+    units' counts cannot add up to a number the pages hide."""
+    from core import frislapp, utsnitt
+    from core.matt.profil import frislapp_for
+
+    if ut.empty:
+        return ut
+    fr = frislapp_for(engine, omgang_id)
+    g = frislapp.Grupp()
+    for v in ut["variabel"].unique():
+        rv = _I_FRISLAPPET.get(v, v)
+        fragor = {"saknas": utsnitt.Fraga(rv, koder.SAKNAS)}
+        if v in OKAND_KOD:
+            fragor["okand"] = utsnitt.Fraga(rv, OKAND_KOD[v])
+        for matt, varde in zip(fragor, utsnitt.antal(fr, g, fragor.values()), strict=True):
+            if varde is None:
+                rader = ut["variabel"] == v
+                ut.loc[rader, f"{matt}_skyddad"] = True
+                ut.loc[rader, matt] = pd.NA
+                ut.loc[rader, f"andel_{matt}"] = float("nan")
     return ut
