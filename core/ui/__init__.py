@@ -1,0 +1,156 @@
+"""The UI layer: the only part of ``core`` that imports Streamlit.
+
+One module per concern, so that a page's blocks sit next to each other and the shared
+widgets in one place:
+
+- ``motor`` — the engine, the data version, cached lookups every page needs;
+- ``inloggning`` — login, idle logout, the user's scope, page access, the frame's sidebar box;
+- ``sidofilter`` — the round selector and the filter, kept across page switches;
+- ``laddare`` — cached loaders (keyed by database, scope, filter and data version);
+- ``tabeller`` — tables and the one download helper (disclosure control and the audit log);
+- ``grafik`` — charts on screen;
+- one module per page for that page's blocks: ``oversikt``, ``malgrupp``, ``data``,
+  ``granskning``, ``anvandarsida`` (later pages add theirs).
+
+Caching follows one rule per kind (stil.md): the engine is a ``st.cache_resource``; every
+query result a ``st.cache_data`` keyed by the database URL, the user's scope (a frozen,
+hashable :class:`~core.omfang.Omfang`), the filter and the data version; nothing but widget
+values and the login's own keys live in ``st.session_state``, never a DataFrame.
+
+The names below are the layer's interface for ``app.py`` and the pages (``from core import
+ui``; ``ui.las_profil(...)``).
+"""
+
+from core.ui.anvandarsida import (  # noqa: F401
+    ANVANDAR_KOLUMNER,
+    administrera,
+    anvandare,
+    anvandartabell,
+)
+from core.ui.data import (  # noqa: F401
+    ENTITETSNAMN,
+    FEL_KOLUMNER,
+    KVALITETSMATT,
+    antal_tabell,
+    datakvalitet_block,
+    datakvalitet_fil,
+    datakvalitet_per_enhet,
+    datakvalitet_tabell,
+    export_for_stor,
+    export_zip,
+    exportfil,
+    exportnamn,
+    fel_tabell,
+    forhandsgranska,
+    importera,
+    importerat_meddelande,
+    omgangar_block,
+    omgangstabell,
+    radera_omgang_block,
+    uppladdade_filer,
+)
+from core.ui.grafik import (  # noqa: F401
+    diagram,
+)
+from core.ui.granskning import (  # noqa: F401
+    GRANSKNING_KOLUMNER,
+    anvandarnamn_i_loggen,
+    granskningsfilter,
+    las_granskning,
+)
+from core.ui.inloggning import (  # noqa: F401
+    COOKIE_NAMN,
+    COOKIE_TIMMAR,
+    FEL_INLOGGNING,
+    FEL_LAST,
+    IMPORT_PAGAR_TEXT,
+    UTLOGGNING_NYCKEL,
+    aktuellt_omfang,
+    anvandarnamn,
+    autentisering,
+    demobanner,
+    dolj_verktygsrader,
+    driftlage,
+    ingen_behorighet,
+    inloggad,
+    inloggningssida,
+    kontrollera_cookie_nyckel,
+    kontrollera_installningar,
+    kraver_sida,
+    sidopanel,
+)
+from core.ui.laddare import (  # noqa: F401
+    las_datakvalitet,
+    las_jamforelse,
+    las_korstabell,
+    las_omgangar,
+    las_oversikt,
+    las_profil,
+)
+from core.ui.malgrupp import (  # noqa: F401
+    FRAGOR,
+    KONSFARGER,
+    KORS_KOLUMN_NYCKEL,
+    KORS_RAD_NYCKEL,
+    MALGRUPP_VYER,
+    OMRADEN,
+    RESTEN_NAMN,
+    analysseminariet,
+    enhet_mot_resten_block,
+    flervalstext,
+    fordelning_block,
+    fordelning_fil,
+    fordelningstabell,
+    jamforelse_fil,
+    jamforelsetabell,
+    korstabell_fil,
+    korstabell_tabell,
+    urvalets_storlek,
+    variabelval,
+)
+from core.ui.motor import (  # noqa: F401
+    DEMO_TEXT,
+    TTL_ANVANDARE,
+    TTL_DATA,
+    ar_demolage,
+    dataversion,
+    engine,
+    enheter,
+    enheter_i_ordning,
+    enhetsnamn,
+    kort_enhetsnamn,
+    rensa_cacher,
+)
+from core.ui.oversikt import (  # noqa: F401
+    inga_omgangar,
+    kon_fil,
+    kvinnor_och_man,
+    nyckeltal,
+    tabell_definitioner,
+    tabell_kon,
+)
+from core.ui.sidofilter import (  # noqa: F401
+    FILTERNYCKLAR,
+    OMGANG_NYCKEL,
+    URVAL_ETIKETTER,
+    URVAL_RENSA_NYCKEL,
+    URVALSNYCKLAR,
+    bevara_filter,
+    las_sparrade_val,
+    omgangsetikett,
+    omgangsval,
+    urvalstext,
+    urvalsval,
+    vald_omgang,
+    valt_urval,
+)
+from core.ui.tabeller import (  # noqa: F401
+    OKAND_OCH_SAKNAS,
+    SKYDD_AV,
+    SKYDD_PA,
+    UTAN_SKYDD_ETIKETT,
+    nedladdning_med_skydd,
+    skyddsnot,
+    tabell,
+    tabell_med_nedladdning,
+)
