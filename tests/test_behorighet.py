@@ -208,7 +208,11 @@ def _datafunktioner() -> set[str]:
     """Every public function in core whose signature takes the caller's scope."""
     namn = set()
     for mod in pkgutil.walk_packages(core.__path__, "core."):
-        if mod.name in ("core.ui", "core.__main__", "core.cli", "core.bench"):
+        if (
+            mod.name == "core.ui"
+            or mod.name.startswith("core.ui.")
+            or mod.name in ("core.__main__", "core.cli", "core.bench")
+        ):
             continue  # the UI layer and the operator's tools call the functions listed here
         m = importlib.import_module(mod.name)
         for f_namn, f in inspect.getmembers(m, inspect.isfunction):
