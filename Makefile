@@ -26,7 +26,7 @@ run: install
 	$(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
 
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadgroup
 
 lint: install
 	$(VENV)/bin/ruff check core pages tests app.py
