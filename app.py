@@ -20,10 +20,11 @@ SIDOR = {
     "data": dict(page="pages/data.py", title="Data", url_path="data"),
     "granskning": dict(page="pages/granskning.py", title="Granskningslogg", url_path="granskning"),
     "admin": dict(page="pages/admin.py", title="Användare", url_path="admin"),
+    "mote": dict(page="pages/mote.py", title="Möte", url_path="mote"),
 }
 # Pages that read the round chosen in the sidebar, and those that read the Målgrupp filter.
-MED_OMGANGSVAL = {"oversikt", "malgrupp"}
-MED_URVAL = {"malgrupp"}
+MED_OMGANGSVAL = {"oversikt", "malgrupp", "mote"}
+MED_URVAL = {"malgrupp", "mote"}
 
 ui.bevara_filter()
 autentisering = ui.autentisering()

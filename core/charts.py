@@ -621,3 +621,29 @@ def datakvalitet_karta(
         kolumn_titel=None,
         tips=tips,
     )
+
+
+# --- Möte: the same charts in large type for a projector (issue 17) ---------------------------
+
+
+def storbild(chart: alt.TopLevelMixin, *, bredd: int | None = None, radhojd: int | None = None) -> alt.TopLevelMixin:
+    """A chart for the projector: large title, labels and texts (also the texts a layer set
+    itself), and with ``radhojd`` taller rows."""
+    chart = chart.copy(deep=True)
+    for lager in getattr(chart, "layer", None) or []:
+        mark = lager.mark
+        typ = mark if isinstance(mark, str) else getattr(mark, "type", None)
+        if typ == "text":
+            egna = {} if isinstance(mark, str) else {k: v for k, v in mark.to_dict().items() if k != "type"}
+            lager.mark = alt.MarkDef(type="text", **{**egna, "fontSize": 20})
+    if radhojd:
+        chart = chart.properties(height=alt.Step(radhojd))
+    ut = chart.configure_title(fontSize=30, subtitleFontSize=20, anchor="start").configure_axis(
+        labelFontSize=20, titleFontSize=20, labelLimit=520
+    )
+    # the header above the chart names the row variable; a rotated title would cross long labels
+    ut = ut.configure_axisY(titleOpacity=0)
+    ut = ut.configure_legend(labelFontSize=20, titleFontSize=20).configure_text(fontSize=20)
+    if bredd:
+        ut = ut.properties(width=bredd)
+    return ut

@@ -23,8 +23,8 @@ ROLLER = ("politiker", "medarbetare", "processledning", "admin")
 SIDOR_PER_ROLL: dict[str, tuple[str, ...]] = {
     "politiker": ("oversikt", "malgrupp"),
     "medarbetare": ("oversikt", "malgrupp"),
-    "processledning": ("oversikt", "malgrupp", "data", "granskning"),
-    "admin": ("oversikt", "malgrupp", "data", "granskning", "admin"),
+    "processledning": ("oversikt", "malgrupp", "mote", "data", "granskning"),
+    "admin": ("oversikt", "malgrupp", "mote", "data", "granskning", "admin"),
 }
 
 

@@ -37,6 +37,7 @@ ALLA_SIDOR = {
     "data": "Data",
     "granskning": "Granskningslogg",
     "admin": "Användare",
+    "mote": "Möte",
 }
 
 

@@ -68,7 +68,7 @@ def test_core_importerar_inte_streamlit(fil):
 def test_ui_paketet_ar_inget_grabbsack():
     # stil.md warns of a grab-bag module: no module of the UI layer passes 900 lines, and the
     # page modules do not import each other (shared widgets live in the shared modules).
-    sidmoduler = {"oversikt", "malgrupp", "data", "granskning", "anvandarsida"}
+    sidmoduler = {"oversikt", "malgrupp", "data", "granskning", "anvandarsida", "mote"}
     for fil in UI_MODULER:
         rader = len(fil.read_text(encoding="utf-8").splitlines())
         assert rader <= 900, f"{fil.name} har {rader} rader: dela upp den"

@@ -88,16 +88,12 @@ from core.ui.laddare import (  # noqa: F401
     las_profil,
 )
 from core.ui.malgrupp import (  # noqa: F401
-    FRAGOR,
-    KONSFARGER,
     KORS_KOLUMN_NYCKEL,
     KORS_RAD_NYCKEL,
     MALGRUPP_VYER,
-    OMRADEN,
     RESTEN_NAMN,
     analysseminariet,
     enhet_mot_resten_block,
-    flervalstext,
     fordelning_block,
     fordelning_fil,
     fordelningstabell,
@@ -107,6 +103,12 @@ from core.ui.malgrupp import (  # noqa: F401
     korstabell_tabell,
     urvalets_storlek,
     variabelval,
+)
+from core.ui.mote import (  # noqa: F401
+    BILDER,
+    MOTE_BILD,
+    MOTE_FRAGA,
+    motesvy,
 )
 from core.ui.motor import (  # noqa: F401
     DEMO_TEXT,
@@ -153,4 +155,10 @@ from core.ui.tabeller import (  # noqa: F401
     skyddsnot,
     tabell,
     tabell_med_nedladdning,
+)
+from core.ui.variabler import (  # noqa: F401
+    FRAGOR,
+    KONSFARGER,
+    OMRADEN,
+    flervalstext,
 )

@@ -165,6 +165,31 @@ def test_inga_verktygsrader_pa_tabeller_och_diagram(server, sida, roll):
             assert not sida.get_by_role("button", name=re.compile("Download|Search|Fullscreen|Show data")).count()
 
 
+def test_motet_stegas_med_tangenterna(server, sida):
+    # Möte (issue 17): → and ← step through the variables, F opens the room's question.
+    anv, losen = server.losenord["processledning"]
+    logga_in(sida, server.bas, anv, losen)
+    navigeringslank(sida, _titel("mote")).click()
+    expect(rubrik(sida)).to_have_text(_titel("mote"))
+    vanta_klar(sida)
+    rubrik2 = sida.locator("h2")
+    expect(rubrik2.first).to_have_text(ui.FRAGOR[ui.BILDER[0]])
+    rubrik(sida).click()  # focus on the page, not on a widget
+    sida.keyboard.press("ArrowRight")
+    expect(rubrik2.first).to_have_text(ui.FRAGOR[ui.BILDER[1]])
+    sida.keyboard.press("ArrowRight")
+    expect(rubrik2.first).to_have_text(ui.FRAGOR[ui.BILDER[2]])
+    sida.keyboard.press("ArrowLeft")
+    expect(rubrik2.first).to_have_text(ui.FRAGOR[ui.BILDER[1]])
+    sida.keyboard.press("f")
+    expect(rubrik2.first).to_have_text("Arbetshinder efter kön")
+    vanta_klar(sida)
+    inga_undantag(sida)
+    skarmbild(sida, "processledning-mote-fraga")
+    sida.keyboard.press("f")
+    expect(rubrik2.first).to_have_text(ui.FRAGOR[ui.BILDER[1]])
+
+
 # --- 2. other roles' pages are closed at their URL; logged out, every URL is the login ---------
 
 
