@@ -8,17 +8,33 @@ portable SQLAlchemy expressions and calls these helpers.
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from sqlalchemy import Engine, Integer, create_engine, event, func, insert, select
+from sqlalchemy import (
+    Date,
+    Engine,
+    Integer,
+    Table,
+    create_engine,
+    event,
+    exists,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+)
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.schema import CreateIndex
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from core import config, koder
-from core.models import Base, Enhet, Installning
+from core.models import PERSON_NORMALISERAD, Base, Enhet, Installning, Matning, MatningHarledd, OmgangHarledd
 
 _ENGINES: dict[str, Engine] = {}
 
@@ -62,9 +78,21 @@ def dispose_engines() -> None:
 
 
 def skapa_schema(engine: Engine) -> None:
-    """Create the tables that do not exist yet and seed the default units if none exist."""
+    """Create the tables that do not exist yet and seed the default units if none exist.
+
+    A database created before the derived tables existed (matning rows, but no derived rows)
+    gets them computed here (``core.harledning.bygg_om``), and its person table the index of
+    the importer's near-duplicate check.
+    """
+    from core import harledning
+
     Base.metadata.create_all(engine)
     with engine.begin() as conn:
+        conn.execute(CreateIndex(PERSON_NORMALISERAD, if_not_exists=True))  # a person table from before it
+        if _finns_rader(conn, Matning) and not (
+            _finns_rader(conn, MatningHarledd) and _finns_rader(conn, OmgangHarledd)
+        ):
+            harledning.bygg_om(conn)
         if conn.execute(select(func.count()).select_from(Enhet)).scalar_one() == 0:
             bulk_insert(
                 conn,
@@ -73,6 +101,10 @@ def skapa_schema(engine: Engine) -> None:
             )
         if conn.execute(select(Installning.varde).where(Installning.nyckel == "dataversion")).first() is None:
             conn.execute(insert(Installning).values(nyckel="dataversion", varde=uuid.uuid4().hex))
+
+
+def _finns_rader(conn: Connection, modell) -> bool:
+    return conn.execute(select(exists(select(1).select_from(modell)))).scalar()
 
 
 def ar_tom(engine: Engine) -> bool:
@@ -242,3 +274,184 @@ def _bitar(rader: Sequence[dict], storlek: int):
     for i in range(0, len(rader), storlek):
         bit = rader[i : i + storlek]
         yield bit if lika else [{k: r.get(k) for k in nycklar} for r in bit]
+
+
+def ett_ar_fore(expr) -> ColumnElement[dt.date]:
+    """The date one year before a date expression; 29 February gives 28 February (as
+    ``datum.replace(year=datum.year - 1)`` with the fallback in ``core.omfang``)."""
+    return _EttArFore(expr)
+
+
+class _EttArFore(FunctionElement):
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(_EttArFore, "sqlite")
+def _ett_ar_fore_sqlite(element, compiler, **kw):
+    (arg,) = list(element.clauses)
+    d = compiler.process(arg, **kw)
+    # SQLite carries 2019-02-29 over to 2019-03-01; one day back is the 28th.
+    return f"(CASE WHEN strftime('%m-%d', {d}) = '02-29' THEN date({d}, '-1 year', '-1 day') ELSE date({d}, '-1 year') END)"
+
+
+@compiles(_EttArFore)
+def _ett_ar_fore_default(element, compiler, **kw):
+    (arg,) = list(element.clauses)
+    return f"CAST(({compiler.process(arg, **kw)} - INTERVAL '1 year') AS DATE)"
+
+
+def infoga_select(conn: Connection, tabell, kolumner: Sequence[str], urval, *, ignorera_dubbletter: bool = False):
+    """``INSERT INTO tabell (kolumner) SELECT …``; rows whose key exists are skipped when
+    ``ignorera_dubbletter`` (``ON CONFLICT DO NOTHING`` on both dialects)."""
+    if not ignorera_dubbletter:
+        return conn.execute(insert(tabell).from_select(list(kolumner), urval))
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialekt_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialekt_insert
+
+        # SQLite reads "SELECT … JOIN … ON x ON CONFLICT" ambiguously unless a WHERE comes last.
+        urval = urval.where(literal_column("1") == 1)
+    return conn.execute(dialekt_insert(tabell).from_select(list(kolumner), urval).on_conflict_do_nothing())
+
+
+# --- fast bulk writes (the importer) -------------------------------------------------------
+
+
+def _sqlite_datumkolumner(tabell, kolumner: Sequence[str]) -> list[int]:
+    return [i for i, k in enumerate(kolumner) if isinstance(tabell.c[k].type, Date)]
+
+
+def skriv_tupler(
+    conn: Connection, tabell, kolumner: Sequence[str], tupler: list[tuple], *, ignorera_dubbletter=False
+) -> int:
+    """Insert rows given as tuples in ``kolumner`` order, inside the caller's transaction;
+    returns how many were inserted.
+
+    The importer's write path: on SQLite one ``executemany`` on the driver's cursor (dates as
+    the ISO text SQLAlchemy stores), on PostgreSQL ``COPY``. With ``ignorera_dubbletter`` a
+    row whose key is already stored is skipped and not counted (SQLite ``INSERT OR IGNORE``;
+    PostgreSQL ``COPY`` into a temporary twin of the table, then ``INSERT … SELECT … ON
+    CONFLICT DO NOTHING``), so the caller learns from the count whether any key repeated.
+    """
+    if not tupler:
+        return 0
+    prep = conn.dialect.identifier_preparer
+    namn = prep.format_table(tabell)
+    cols = ", ".join(prep.quote(k) for k in kolumner)
+    dbapi = conn.connection.dbapi_connection
+    if conn.dialect.name == "sqlite":
+        datum = _sqlite_datumkolumner(tabell, kolumner)
+        if datum:
+            tupler = [
+                tuple(v.isoformat() if i in datum and v is not None else v for i, v in enumerate(t)) for t in tupler
+            ]
+        sql = f"INSERT {'OR IGNORE ' if ignorera_dubbletter else ''}INTO {namn} ({cols}) VALUES ({', '.join('?' * len(kolumner))})"
+        cur = dbapi.cursor()
+        try:
+            cur.executemany(sql, tupler)
+            return cur.rowcount if ignorera_dubbletter else len(tupler)
+        finally:
+            cur.close()
+    if not ignorera_dubbletter:
+        _copy_tupler(dbapi, namn, cols, tupler)
+        return len(tupler)
+    stage = prep.quote(f"_stage_{tabell.name}")
+    with dbapi.cursor() as cur:
+        cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {namn})")
+        cur.execute(f"TRUNCATE {stage}")
+    _copy_tupler(dbapi, stage, cols, tupler)
+    with dbapi.cursor() as cur:
+        cur.execute(f"INSERT INTO {namn} ({cols}) SELECT {cols} FROM {stage} ON CONFLICT DO NOTHING")
+        return cur.rowcount
+
+
+def _copy_tupler(dbapi, namn: str, cols: str, tupler: list[tuple]) -> None:
+    with dbapi.cursor() as cur, cur.copy(f"COPY {namn} ({cols}) FROM STDIN") as copy:
+        for t in tupler:
+            copy.write_row(t)
+
+
+def skapa_temptabell(conn: Connection, tabell: Table) -> Table:
+    """Create ``tabell`` (a ``Table`` with ``prefixes=["TEMPORARY"]``) afresh on this
+    connection, inside its transaction; a leftover of an earlier use is dropped first."""
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {conn.dialect.identifier_preparer.format_table(tabell)}")
+    tabell.create(conn)
+    return tabell
+
+
+def ta_bort_temptabell(conn: Connection, tabell: Table) -> None:
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {conn.dialect.identifier_preparer.format_table(tabell)}")
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {conn.dialect.identifier_preparer.quote('_stage_' + tabell.name)}")
+
+
+# --- the import lock and what a failed write means ------------------------------------------
+
+# The key of PostgreSQL's transaction-scoped advisory lock that serialises imports
+# (pg_advisory_xact_lock). Any 64-bit number that no other application on the server uses.
+IMPORTLAS = 7_366_213_540_991_001
+
+
+class ImportlasUpptaget(RuntimeError):
+    """Another import holds the write lock and did not let go within the waiting time."""
+
+
+def ta_importlas(conn: Connection, vanta_s: float) -> None:
+    """Take the import's write lock as the first statement of the connection's transaction,
+    waiting at most ``vanta_s`` seconds for another import to finish.
+
+    SQLite: ``BEGIN IMMEDIATE``, the database's write lock (readers go on in WAL mode).
+    PostgreSQL: ``pg_advisory_xact_lock(IMPORTLAS)``, released with the transaction. Either
+    way nothing is validated against data that another import is about to change.
+
+    Raises
+    ------
+    ImportlasUpptaget
+        When the lock is still held after ``vanta_s`` seconds.
+    """
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {max(int(vanta_s * 1000), 0)}")
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except OperationalError as e:
+            if ar_last(e):
+                raise ImportlasUpptaget() from None
+            raise
+        finally:
+            conn.exec_driver_sql("PRAGMA busy_timeout = 30000")
+        return
+    slut = time.monotonic() + vanta_s
+    while not conn.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": IMPORTLAS}).scalar():
+        if time.monotonic() >= slut:
+            raise ImportlasUpptaget()
+        time.sleep(0.1)
+
+
+def ar_last(fel: BaseException) -> bool:
+    """True when a database error says another writer holds a lock (SQLite's "database is
+    locked", PostgreSQL's lock timeout or deadlock)."""
+    if isinstance(fel, DBAPIError):
+        orig = fel.orig
+        kod = getattr(orig, "sqlstate", None)
+        if kod in ("55P03", "40P01"):
+            return True
+        return "database is locked" in str(orig).lower() or "database table is locked" in str(orig).lower()
+    return False
+
+
+def ar_disk_full(fel: BaseException) -> bool:
+    """True when a database (or file) error says the disk is full: SQLite's SQLITE_FULL
+    ("database or disk is full"), PostgreSQL's disk_full (53100), or ENOSPC."""
+    import errno
+
+    if isinstance(fel, OSError) and fel.errno == errno.ENOSPC:
+        return True
+    if isinstance(fel, DBAPIError):
+        orig = fel.orig
+        if getattr(orig, "sqlstate", None) == "53100":
+            return True
+        meddelande = str(orig).lower()
+        return "database or disk is full" in meddelande or "no space left on device" in meddelande
+    return False
