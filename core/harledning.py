@@ -37,6 +37,8 @@ Python but the list of rounds.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from collections.abc import Iterable
 
 from sqlalchemy import Column, MetaData, String, Table, and_, case, delete, distinct, func, literal, or_, select, tuple_
@@ -72,71 +74,125 @@ BITSTORLEK = 5000
 # --- the SELECTs that define the derived rows ------------------------------------------------
 
 
-def _band(uttryck, granser: list[tuple[str, int, int]]):
-    return case(*[(uttryck.between(lo, hi), literal(kod)) for kod, lo, hi in granser], else_=None)
+def _manader_fore(d: dt.date, k: int) -> dt.date:
+    """The date ``k`` months before ``d``, its day cut to the month's last. The completed
+    months (``db.hela_manader``) from a date ``f`` to ``d`` are at least ``k`` exactly when
+    ``f`` is on or before this date, so a band of months is a range of dates."""
+    ar, man = divmod(d.year * 12 + d.month - 1 - k, 12)
+    return dt.date(ar, man + 1, min(d.day, calendar.monthrange(ar, man + 1)[1]))
 
 
-def _harledda_rader(omfang: Table | None):
-    """SELECT of ``matning_harledd``'s columns for the matning rows (in ``omfang``, or all)."""
-    m, p, o = Matning, Person, Matomgang
-    manader = db.hela_manader(m.inskrivningsdatum, o.datum)
-    alder = db.ar(o.datum) - p.fodelsear
+def _tidsband(inskriven, datum: dt.date):
+    """SQL: the band of ``koder.INSKRIVNINGSTID_GRANSER`` for the completed months from the
+    date column ``inskriven`` to ``datum`` (NULL when blank or after ``datum``), as date
+    comparisons (one cheap test per band instead of the month arithmetic)."""
+    granser = koder.INSKRIVNINGSTID_GRANSER
+    fall = [(inskriven.is_(None), None), (inskriven > datum, None)]
+    for kod, _, hi in granser[:-1]:
+        fall.append((inskriven > _manader_fore(datum, hi + 1), literal(kod)))
+    return case(*fall, else_=literal(granser[-1][0]))
+
+
+def _aldersband(fodelsear, ar: int):
+    """SQL: the age band of ``koder.ALDERSGRUPP_GRANSER`` for age = ``ar`` − ``fodelsear``."""
+    return case(
+        *[(fodelsear.between(ar - hi, ar - lo), literal(kod)) for kod, lo, hi in koder.ALDERSGRUPP_GRANSER],
+        else_=None,
+    )
+
+
+def _sammanhangande(granser: list[tuple[str, int, int]]) -> bool:
+    return granser[0][1] == 0 and all(a[2] + 1 == b[1] for a, b in zip(granser, granser[1:], strict=False))
+
+
+assert _sammanhangande(koder.INSKRIVNINGSTID_GRANSER), "the bands must follow each other from 0 months"
+
+
+def _i_omfang(q, omfang: Table | None):
+    if omfang is None:
+        return q
+    return q.join(omfang, and_(omfang.c.omgang_id == Matning.omgang_id, omfang.c.person_id == Matning.person_id))
+
+
+def _harledda_rader(omfang: Table | None, omgang_id: str, datum: dt.date):
+    """SELECT of ``matning_harledd``'s columns for one round's matning rows (in ``omfang``)."""
+    m, p = Matning, Person
+    ins = m.inskrivningsdatum
+    # db.hela_manader(ins, datum), with the round's date parts as numbers.
+    manader = (literal(datum.year * 12 + datum.month) - (db.ar(ins) * 12 + db.manad(ins))) - case(
+        (db.dag(ins) > literal(datum.day), 1), else_=0
+    )
     q = (
         select(
             m.omgang_id,
             m.person_id,
             p.kon,
             p.fodelseregion,
-            _band(alder, koder.ALDERSGRUPP_GRANSER),
-            _band(manader, koder.INSKRIVNINGSTID_GRANSER),
+            _aldersband(p.fodelsear, datum.year),
+            _tidsband(ins, datum),
             manader,
         )
         .select_from(m)
         .join(p, p.person_id == m.person_id)
-        .join(o, o.omgang_id == m.omgang_id)
+        .where(m.omgang_id == omgang_id)
     )
-    if omfang is not None:
-        q = q.join(omfang, and_(omfang.c.omgang_id == m.omgang_id, omfang.c.person_id == m.person_id))
-    return q
+    return _i_omfang(q, omfang)
 
 
-def _tillhorighet_via_matning(omfang: Table | None):
-    q = select(Matning.omgang_id, Matning.person_id, Matning.enhet)
-    if omfang is not None:
-        q = q.join(omfang, and_(omfang.c.omgang_id == Matning.omgang_id, omfang.c.person_id == Matning.person_id))
-    return q
+def _tillhorighet_via_matning(omfang: Table | None, omgang_id: str):
+    q = select(Matning.omgang_id, Matning.person_id, Matning.enhet).where(Matning.omgang_id == omgang_id)
+    return _i_omfang(q, omfang)
 
 
-def _tillhorighet_via_insats(omfang: Table | None, enhet_kolumn):
-    """The units of episodes open at the round's date or ended within the year before it."""
-    m, o, i = Matning, Matomgang, Insats
+def _ett_ar_fore(d: dt.date) -> dt.date:
+    """``d`` one year earlier, 29 February as 28 February (as ``core.omfang`` had it)."""
+    try:
+        return d.replace(year=d.year - 1)
+    except ValueError:
+        return d.replace(year=d.year - 1, day=28)
+
+
+def _tillhorighet_via_insats(omfang: Table | None, omgang_id: str, datum: dt.date, enhet_kolumn):
+    """The units of the round's persons' episodes referred on or before the round's date and
+    open, or ended on or after the date one year before it."""
+    m, i = Matning, Insats
     q = (
         select(m.omgang_id, m.person_id, enhet_kolumn)
         .distinct()
         .select_from(m)
-        .join(o, o.omgang_id == m.omgang_id)
         .join(i, i.person_id == m.person_id)
-        .where(i.remissdatum <= o.datum, or_(i.slutdatum.is_(None), i.slutdatum >= db.ett_ar_fore(o.datum)))
+        .where(
+            m.omgang_id == omgang_id,
+            i.remissdatum <= datum,
+            or_(i.slutdatum.is_(None), i.slutdatum >= _ett_ar_fore(datum)),
+        )
     )
-    if omfang is not None:
-        q = q.join(omfang, and_(omfang.c.omgang_id == m.omgang_id, omfang.c.person_id == m.person_id))
-    return q
+    return _i_omfang(q, omfang)
 
 
 def _fyll(conn: Connection, omfang: Table | None) -> None:
-    """Insert the derived rows of the matning rows in ``omfang`` (or of every row)."""
-    db.infoga_select(
-        conn,
-        MatningHarledd.__table__,
-        ["omgang_id", "person_id", "kon", "fodelseregion", "aldersgrupp", "inskrivningstid", "inskrivningstid_man"],
-        _harledda_rader(omfang),
-    )
+    """Insert the derived rows of the matning rows in ``omfang`` (or of every row), one round
+    at a time (a round's date enters each statement as a constant)."""
+    q = select(Matomgang.omgang_id, Matomgang.datum)
+    if omfang is not None:
+        q = q.where(Matomgang.omgang_id.in_(select(distinct(omfang.c.omgang_id))))
     kolumner = ["omgang_id", "person_id", "enhet"]
-    db.infoga_select(conn, Tillhorighet.__table__, kolumner, _tillhorighet_via_matning(omfang))
-    for enhet in (Insats.fran_enhet, Insats.till_enhet):
+    for omgang_id, datum in conn.execute(q).all():
         db.infoga_select(
-            conn, Tillhorighet.__table__, kolumner, _tillhorighet_via_insats(omfang, enhet), ignorera_dubbletter=True
+            conn,
+            MatningHarledd.__table__,
+            ["omgang_id", "person_id", "kon", "fodelseregion", "aldersgrupp", "inskrivningstid", "inskrivningstid_man"],
+            _harledda_rader(omfang, omgang_id, datum),
         )
+        db.infoga_select(conn, Tillhorighet.__table__, kolumner, _tillhorighet_via_matning(omfang, omgang_id))
+        for enhet in (Insats.fran_enhet, Insats.till_enhet):
+            db.infoga_select(
+                conn,
+                Tillhorighet.__table__,
+                kolumner,
+                _tillhorighet_via_insats(omfang, omgang_id, datum, enhet),
+                ignorera_dubbletter=True,
+            )
 
 
 def _omgangsstorlek(conn: Connection, omgangar: Table | None) -> None:
@@ -158,7 +214,9 @@ def bygg_om(conn: Connection) -> None:
     """Recompute every derived row from the data tables (inside the caller's transaction)."""
     conn.execute(delete(Tillhorighet))
     conn.execute(delete(MatningHarledd))
+    index = [i for t in (MatningHarledd, Tillhorighet) for i in db.skjut_upp_index(conn, t.__table__)]
     _fyll(conn, None)
+    db.aterskapa_index(conn, index)
     _omgangsstorlek(conn, None)
 
 

@@ -69,6 +69,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -499,7 +500,7 @@ def _personnummerfel(kol: _Kolumn, text: str) -> _Cellfel:
 def _kontrollera_text(kol: _Kolumn, text: str, hogst: int) -> str:
     if len(text) > hogst:
         raise _Cellfel(f"Värdet i kolumnen {kol.namn} är för långt ({len(text)} tecken, högst {hogst}).")
-    if _KONTROLLTECKEN.search(text):
+    if not text.isprintable() and _KONTROLLTECKEN.search(text):
         raise _Cellfel(f"Värdet i kolumnen {kol.namn} innehåller ett otillåtet kontrolltecken.")
     return text
 
@@ -511,8 +512,9 @@ def _tolka_id(kol: _Kolumn, varde, ktx: _Kontext) -> str:
     else:
         text = _norm(varde)
     # An id column is refused when the whole value is an identity number (-, + and spaces
-    # removed: 10 or 12 digits); every text column when it holds one anywhere.
-    if (kol.namn in koder.ID_KOLUMNER and ar_personnummer(text)) or innehaller_personnummer(text):
+    # removed: 10 or 12 digits); every text column when it holds one anywhere. Both need ten
+    # digits, so a shorter id (nearly every one) is not searched.
+    if len(text) >= 10 and ((kol.namn in koder.ID_KOLUMNER and ar_personnummer(text)) or innehaller_personnummer(text)):
         raise _personnummerfel(kol, text)
     return _kontrollera_text(kol, text, ID_MAX)
 
@@ -684,13 +686,16 @@ class _Rad:
 
     def __init__(self, radnr: int, varden: list, index: Mapping[str, int]):
         self.radnr, self.varden, self.index = radnr, varden, index
-        self.fel: list[tuple[str | None, str, str | None]] = []
-        self.felaktiga: set[str] = set()
+        # Made when the first error comes (most rows have none).
+        self.fel: list[tuple[str | None, str, str | None]] | None = None
+        self.felaktiga: set[str] | None = None
 
     def __getitem__(self, kolumn: str):
         return self.varden[self.index[kolumn]]
 
     def rapportera(self, kolumn: str | None, meddelande: str, varde: str | None = None) -> None:
+        if self.fel is None:
+            self.fel, self.felaktiga = [], set()
         if kolumn is not None:
             self.felaktiga.add(kolumn)
         self.fel.append((kolumn, meddelande, varde))
@@ -879,6 +884,7 @@ def _nyckeltabell(entitet: str, nr: int) -> Table:
         *(Column(k, modell.c[k].type, primary_key=True) for k in koder.NYCKLAR[entitet]),
         Column("rad", Integer),
         prefixes=["TEMPORARY"],
+        sqlite_with_rowid=False,  # one B-tree, the key: the only thing it is searched by
     )
 
 
@@ -903,8 +909,23 @@ class _Tabellgenomgang:
 
     def kor(self, skrivare: _Skrivare | None) -> bool:
         """Validate (and, while there is no error, write) every row; False when the table
-        could not be read to its end (its error of reading is then the only one listed)."""
+        could not be read to its end (its error of reading is then the only one listed).
+
+        Into a table that was empty before the import (the first import, a new municipality)
+        the rows are written straight away and the table's own primary key finds repeated
+        keys (``direkt``): no table of the file's keys is needed. A repeated key or any error
+        ends that: the file is then read again from the start, its keys checked through the
+        key table, and nothing more is written (the import fails anyway)."""
+        direkt = skrivare is not None and skrivare.tom_vid_start and db.billig_dubblettkontroll(self.conn)
+        try:
+            return self._kor(skrivare, direkt)
+        except _Omstart:
+            self.fel.tabellen_olasbar()
+            return self._kor(None, False)
+
+    def _kor(self, skrivare: _Skrivare | None, direkt: bool) -> bool:
         kalla, fel = self.kalla, self.fel
+        self.direkt = direkt
         try:
             rader = kalla.rader()
             forsta = next(rader, None)
@@ -916,10 +937,12 @@ class _Tabellgenomgang:
             namnlosa_med_varden: set[int] = set()
             # A wrong header is known before any row: nothing of the table is written then.
             fel.rubrik_sparrar = bool(_rubrikfel(kalla.fil, rubriker, self.kolumner, set()))
+            self.direkt = direkt and not fel.finns
             if index is None:
                 self.ktx.okontrollerade.add(self.entitet)
             else:
-                self.nyckeltabell = db.skapa_temptabell(self.conn, _nyckeltabell(self.entitet, kalla.nr))
+                if not self.direkt and self.nyckeltabell is None:
+                    self.nyckeltabell = db.skapa_temptabell(self.conn, _nyckeltabell(self.entitet, kalla.nr))
                 self._forbered(index, len(rubriker))
                 if skrivare is not None:
                     skrivare.nyckeltabell = self.nyckeltabell
@@ -945,6 +968,8 @@ class _Tabellgenomgang:
             self.ktx.okontrollerade.add(self.entitet)
             return False
         fel.rubrik_sparrar = False
+        if self.direkt and namnlosa_med_varden:
+            raise _Omstart()
         fel.tabellen_klar(_rubrikfel(kalla.fil, rubriker, self.kolumner, namnlosa_med_varden))
         return True
 
@@ -953,11 +978,16 @@ class _Tabellgenomgang:
         # Per column: its position in the row, how it is read, and a memo of the cells seen
         # (codes, dates and round ids repeat on nearly every row).
         self.spec = [(j, index[k.namn], k, {}, _TOLKA[k.slag]) for j, k in enumerate(self.kolumner)]
+        self.sarskilda = [False] * len(self.kolumner)  # the column has had an error
         self.ordning = {k.namn: i for i, k in enumerate(self.kolumner)}
 
     def _tolka(self, kol: _Kolumn, tolka: Callable, varde):
+        """A cell's stored value, or a _Cellfel (blank is None, or no codes for a multi-valued
+        column; an error where the column is required)."""
         if _ar_tom(varde):
-            return _BLANK
+            if kol.kravs:
+                return _Cellfel(f"Kolumnen {kol.namn} får inte vara tom.")
+            return _TOMT_FLERVAL if kol.slag in (FLERVAL, ENHETSLISTA) else None
         if varde is FORMEL_UTAN_VARDE:
             return _Cellfel(FORMEL_UTAN_VARDE_TEXT)
         try:
@@ -970,30 +1000,41 @@ class _Tabellgenomgang:
     def _bit(self, bit: list[tuple[int, list]], skrivare: _Skrivare | None) -> None:
         ktx, entitet, nycklar = self.ktx, self.entitet, self.nycklar
         bredd, namnindex = self.bredd, self.namnindex
-        rader: list[_Rad] = []
-        for radnr, celler in bit:
-            n = len(celler)
-            varden = [None] * len(self.kolumner)
-            rad = _Rad(radnr, varden, namnindex)
-            if n > bredd and any(not _ar_tom(c) for c in celler[bredd:]):
-                rad.rapportera(None, "Raden har fler värden än rubrikraden har kolumner.")
-            for j, i, kol, memo, tolka in self.spec:
-                v = celler[i] if i < n else None
-                nyckel = v if type(v) is str else (type(v), v)
-                r = memo.get(nyckel, _BLANK_SAKNAS)
-                if r is _BLANK_SAKNAS:
-                    r = self._tolka(kol, tolka, v)
-                    if len(memo) < MAX_MEMO:
-                        memo[nyckel] = r
-                if r is _BLANK:
-                    if kol.kravs:
-                        rad.rapportera(kol.namn, f"Kolumnen {kol.namn} får inte vara tom.")
-                    varden[j] = _TOMT_FLERVAL if kol.slag in (FLERVAL, ENHETSLISTA) else None
-                elif type(r) is _Cellfel:
-                    rad.rapportera(kol.namn, r.meddelande, r.varde)
-                else:
-                    varden[j] = r
-            rader.append(rad)
+        # Column by column: a cell is one lookup in its column's memo (most cells repeat a
+        # code, a date or a round id); only a cell not seen before is interpreted.
+        celler_lista = [c for _, c in bit]
+        if any(len(c) < bredd for c in celler_lista):
+            celler_lista = [c if len(c) >= bredd else [*c, *([None] * (bredd - len(c)))] for c in celler_lista]
+        bara_text = self.kalla.text
+        tolka_cell, sarskilda = self._tolka, self.sarskilda
+        kolumnvarden, cellfel = [], []
+        for j, i, kol, memo, tolka in self.spec:
+            get = memo.get
+            if bara_text:
+                res = [get(c[i], _SAKNAS_I_MEMO) for c in celler_lista]
+            else:
+                res = [get(_memonyckel(c[i]), _SAKNAS_I_MEMO) for c in celler_lista]
+            if _SAKNAS_I_MEMO in res:
+                for k, r in enumerate(res):
+                    if r is _SAKNAS_I_MEMO:
+                        v = celler_lista[k][i]
+                        r = res[k] = tolka_cell(kol, tolka, v)
+                        if len(memo) < MAX_MEMO:
+                            memo[_memonyckel(v)] = r
+                        if type(r) is _Cellfel:
+                            sarskilda[j] = True
+            if sarskilda[j]:
+                for k, r in enumerate(res):
+                    if type(r) is _Cellfel:
+                        cellfel.append((k, kol.namn, r))
+                        res[k] = None
+            kolumnvarden.append(res)
+        rader = [_Rad(nr, list(v), namnindex) for (nr, _), v in zip(bit, zip(*kolumnvarden, strict=True), strict=True)]
+        for k, c in enumerate(celler_lista):
+            if len(c) > bredd and any(not _ar_tom(x) for x in c[bredd:]):
+                rader[k].rapportera(None, "Raden har fler värden än rubrikraden har kolumner.")
+        for k, namn, r in cellfel:
+            rader[k].rapportera(namn, r.meddelande, r.varde)
 
         referenser = _REFERENSER.get(entitet, ())
         if any(mal == "person" for _, mal in referenser) and "person" not in ktx.okontrollerade:
@@ -1028,6 +1069,8 @@ class _Tabellgenomgang:
                     rad.fel, key=lambda f: ordning.get(f[0], -1 if f[0] is None else len(ordning))
                 ):
                     self.fel.i_tabellen(Importfel(self.kalla.fil, rad.radnr, kolumn, varde, meddelande))
+        if self.direkt and self.fel.finns:
+            raise _Omstart()
         if skrivare is not None and not self.fel.finns:
             skrivare.skriv([r.varden for r in rader], [r.radnr for r in rader])
 
@@ -1047,6 +1090,10 @@ class _Tabellgenomgang:
                 upprepade.append((rad, k))
             else:
                 forsta[k] = rad.radnr
+        if self.direkt:
+            if upprepade:
+                raise _Omstart()
+            return {}
         tidigare: dict[tuple, int] = {}
         if forsta:
             t = self.nyckeltabell
@@ -1072,10 +1119,16 @@ class _Tabellgenomgang:
         return ut
 
 
-_BLANK = object()  # an interpreted blank cell
-_BLANK_SAKNAS = object()  # not in the memo
+_SAKNAS_I_MEMO = object()
+
+
+def _memonyckel(varde):
+    # Workbook cells: 1 == 1.0 == True for a dict, but they do not read alike.
+    return varde if type(varde) is str else (type(varde), varde)
+
+
 _TOMT_FLERVAL: frozenset[str] = frozenset()
-MAX_MEMO = 20_000  # distinct cells remembered per column
+MAX_MEMO = 300_000  # distinct cells remembered per column (ids repeat across rounds)
 
 
 def _lar_kanna(ktx: _Kontext, entitet: str, rad: _Rad) -> None:
@@ -1102,6 +1155,11 @@ class _Import:
     liknande: list[Liknande] = field(default_factory=list)
     antal_liknande: int = 0
     kvar: dict[str, int] = field(default_factory=dict)
+
+
+class _Omstart(Exception):
+    """A table written straight into its empty target turned out to repeat a key or hold an
+    error: it is read again with the key table (see ``_Tabellgenomgang.kor``)."""
 
 
 class _Skrivare:
@@ -1137,7 +1195,8 @@ class _Skrivare:
         return {self._nyckel(tuple(r)): tuple(r) for r in self.conn.execute(q)}
 
     def skriv(self, rader: list[list], radnr: list[int]) -> None:
-        tupler = [tuple(r[i] for i in self.pos) for r in rader]
+        ta = operator.itemgetter(*self.pos)
+        tupler = [ta(r) for r in rader]
         kan = self._kan_finnas(tupler)
         lagrade = self._lagrade([self._nyckel(t) for t, k in zip(tupler, kan, strict=True) if k])
         nya, andrade, fore = [], [], []
@@ -1155,7 +1214,12 @@ class _Skrivare:
             else:
                 self.oforandrade += 1
         self._fore(nya, nya_nr)
-        db.skriv_tupler(self.conn, self.tabell, self.kol, nya)
+        if nya and self.tom_vid_start and db.billig_dubblettkontroll(self.conn):
+            # Straight into the table that was empty: its primary key finds a repeated key.
+            if db.skriv_tupler(self.conn, self.tabell, self.kol, nya, ignorera_dubbletter=True) < len(nya):
+                raise _Omstart()
+        else:
+            db.skriv_tupler(self.conn, self.tabell, self.kol, nya)
         if andrade:
             db.upsert(self.conn, self.tabell, [dict(zip(self.kol, t, strict=True)) for t in andrade], self.nycklar)
         self.insatta += len(nya)
@@ -1285,14 +1349,18 @@ class _MatningSkrivare(_Skrivare):
         return [(r[o], r[p], v, k) for r in rader for v, i in self.flervalpos for k in sorted(r[i])]
 
     def _efter(self, nya, nya_rader, andrade, andrade_rader, fore) -> None:
-        kol = ["omgang_id", "person_id", "variabel", "kod"]
         if andrade:
             self.conn.execute(
                 delete(MatningVal).where(
                     tuple_(MatningVal.omgang_id, MatningVal.person_id).in_([t[:2] for t in andrade])
                 )
             )
-        db.skriv_tupler(self.conn, MatningVal.__table__, kol, self._val(nya_rader) + self._val(andrade_rader))
+        db.skriv_tupler(
+            self.conn,
+            MatningVal.__table__,
+            ["omgang_id", "person_id", "variabel", "kod"],
+            self._val(nya_rader) + self._val(andrade_rader),
+        )
         if self.imp.andringar is not None:
             self.imp.andringar.matningar([t[:2] for t in nya] + [t[:2] for t in andrade])
 
@@ -1377,6 +1445,15 @@ def _kor(conn: Connection, inlast: importfiler.Inlast, fel: _Felsamling, idag: d
     ktx = _Kontext.fran_databasen(conn, idag)
     matning_tom = not conn.execute(select(exists(select(1).select_from(Matning)))).scalar()
     imp = _Import(conn, None if matning_tom else harledning.Andringar(conn))
+    # The tables that were empty and get rows: their secondary indexes are built after the load.
+    tomma = {k.entitet for k in inlast.kallor} if not fel.finns else set()
+    uppskjutna = []
+    for entitet in sorted(tomma):
+        tabell = DATATABELLER[entitet].__table__
+        if not conn.execute(select(exists(select(1).select_from(tabell)))).scalar():
+            uppskjutna += db.skjut_upp_index(conn, tabell)
+            if entitet == "matning":
+                uppskjutna += db.skjut_upp_index(conn, MatningVal.__table__)
     schema = _schema(idag.year)
     skrivare: dict[str, _Skrivare] = {}
     temptabeller: list[Table] = []
@@ -1391,6 +1468,7 @@ def _kor(conn: Connection, inlast: importfiler.Inlast, fel: _Felsamling, idag: d
             skrivare[kalla.entitet] = s
     if fel.finns:
         return imp, {}  # the rollback removes the temporary tables too
+    db.aterskapa_index(conn, uppskjutna)
     for s in skrivare.values():
         s.klar()
     if imp.andringar is None:
@@ -1477,6 +1555,9 @@ def importera(
                     _rulla_tillbaka(conn)
                     fel.ovrigt(Importfel("", None, None, None, _databasfel(e, dbapi)))
                     antal, granskad = {}, False
+                with contextlib.suppress(*fangade):
+                    db.slapp_importinstallningar(conn)
+                    conn.rollback()
 
     resultat = _resultat(fel, inlast, antal, imp, provkor, behover_bekraftelse)
     log.info(

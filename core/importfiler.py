@@ -114,14 +114,17 @@ class Kalla:
     entitet : the entity it holds.
     fil : its name as errors show it (``person.csv``, ``bok.xlsx, blad person``,
         ``data.zip/person.csv``), identity numbers masked.
-    rader : called once, yields ``(row number as the spreadsheet shows it, cells)`` for the
-        header (row 1) and every row after it, blank rows included; raises :class:`Lasfel`.
+    rader : yields ``(row number as the spreadsheet shows it, cells)`` for the header (row 1)
+        and every row after it, blank rows included; raises :class:`Lasfel`. Each call reads
+        the table again from its start.
+    text : every cell is a ``str`` (a CSV file).
     """
 
     nr: int
     entitet: str
     fil: str
     rader: Callable[[], Iterator[tuple[int, list]]]
+    text: bool = False
 
 
 @dataclass
@@ -470,7 +473,7 @@ def _las_fil(namn: str, oppna: Callable[[], object], ut: Inlast, stack: contextl
                 ut.varningar.append(f"Filen '{namn}' har ett okänt namn och lästes inte.")
             else:
                 packfel = PACKFEL if i_zip else "Filen kunde inte öppnas."
-                ut.kallor.append(Kalla(nr, entitet, namn, lambda: las_csv(oppna, packfel)))
+                ut.kallor.append(Kalla(nr, entitet, namn, lambda: las_csv(oppna, packfel), text=True))
         elif suffix in (".xlsx", ".xlsm") and not i_zip:
             _las_arbetsbok(namn, oppna, ut, stack)
         elif suffix == ".zip" and not i_zip:
