@@ -10,7 +10,8 @@ export PATH.xlsx          write the exchange format (``.xlsx``, or a folder for 
 report profile --omgang ID [--enhet CODE] [--skydd on|off] --format json|csv
 anvandare ny NAMN --namn "…" --roll ROLL [--enhet KOD] | losenord NAMN | las-upp NAMN | inaktivera NAMN
 backup PATH / restore PATH  consistent copy of the database (SQLite) or pg_dump/pg_restore
-bench [--url URL]         time every page's work on the demo (the benchmark)
+bench [--scales S,M,L] [--json PATH] [--url URL]
+                          import and every page's calls at three scales (core/bench.py)
 
 Bad input gives a Swedish message on stderr and a non-zero exit, never a traceback.
 """
@@ -182,9 +183,13 @@ def cmd_anvandare(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from core import bench
+    from core import bench, syntet
 
-    bench.kor(args.url, args.upprepningar)
+    skalor = [s.strip().upper() for s in args.scales.split(",") if s.strip()]
+    okanda = [s for s in skalor if s not in syntet.SKALOR]
+    if okanda:
+        raise CliFel(f"Okänd skala: {', '.join(okanda)}. Välj bland {', '.join(syntet.SKALOR)}.")
+    bench.kor(skalor, args.url, args.upprepningar, Path(args.json) if args.json else None, args.katalog)
     return 0
 
 
@@ -247,9 +252,12 @@ def bygg_parser() -> argparse.ArgumentParser:
         x.add_argument("anvandarnamn")
     a.set_defaults(func=cmd_anvandare)
 
-    b = sub.add_parser("bench", help="mät svarstiderna på demodata")
-    b.add_argument("--url", help="databas-URL (standard: en tillfällig SQLite-fil)")
-    b.add_argument("--upprepningar", type=int, default=5)
+    b = sub.add_parser("bench", help="mät import och sidor i tre storlekar (syntetiska data från demon)")
+    b.add_argument("--scales", default="S,M,L", help="storlekar, t.ex. S,M (standard: S,M,L)")
+    b.add_argument("--url", help="en tom databas (PostgreSQL); standard: en tillfällig SQLite-fil")
+    b.add_argument("--json", metavar="PATH", help="skriv resultaten som JSON hit")
+    b.add_argument("--upprepningar", type=int, default=3, help="varma körningar per anrop (median)")
+    b.add_argument("--katalog", type=Path, help="spara genererade filer och databaser här mellan körningar")
     b.set_defaults(func=cmd_bench)
     return p
 

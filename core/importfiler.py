@@ -336,8 +336,12 @@ def _bladparser():
     class Bladparser(WorkSheetParser):
         def parse_cell(self, element):
             cell = super().parse_cell(element)
-            if cell["value"] is None and element.find(FORMULA_TAG) is not None and element.find(VALUE_TAG) is None:
-                cell["value"] = FORMEL_UTAN_VARDE
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                # No result stored: no <v>, or an empty one (openpyxl writes <v />). A text
+                # formula whose result is empty (t="str", <v></v>) did store its blank.
+                v = element.find(VALUE_TAG)
+                if v is None or (not v.text and element.get("t") != "str"):
+                    cell["value"] = FORMEL_UTAN_VARDE
             return cell
 
     return Bladparser

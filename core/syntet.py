@@ -41,6 +41,7 @@ from pathlib import Path
 from core import demo, koder
 from core.exporter import formatera_varde
 
+VERSION = 1  # raise when the generator changes what it writes (the benchmark's cache of files)
 EPISODER_PER_PLATS = 2.0
 BETALNINGAR_PER_PLATS = 30.0
 UPPREPNING = 2  # synthetic (quarterly) rounds per demo (half-yearly) round
@@ -64,6 +65,11 @@ SKALOR: dict[str, Skala] = {
 def omgangsdatum(omgangar: int) -> list[dt.date]:
     """The rounds' dates: the 15th of March, June, September and December from 2020 on."""
     return [dt.date(FORSTA_AR + k // 4, 3 * (k % 4) + 3, 15) for k in range(omgangar)]
+
+
+def omgang_id(d: dt.date) -> str:
+    """The round id of a round dated ``d``: ``YYYY-MM``."""
+    return _omgang_id(d)
 
 
 def _omgang_id(d: dt.date) -> str:
@@ -223,3 +229,35 @@ def skriv(katalog: Path | str, personer: int, omgangar: int, fro: int = 10) -> d
     for s in f.values():
         s.stang()
     return {e: s.antal for e, s in f.items()} | {"flerval": flerval}
+
+
+def skriv_ny_omgang(katalog: Path | str, personer: list[str], datum: dt.date, fro: int = 11) -> None:
+    """Write one new round dated ``datum`` for the stored ``personer`` (``matomgang.csv`` and
+    ``matning.csv``), each row a random demo row with its dates moved to the round."""
+    katalog = Path(katalog)
+    katalog.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(fro)
+    mall = _Mall()
+    rader = [r for bana in mall.banor for r in bana]
+    omgang = _Skrivare(katalog, "matomgang")
+    omgang.skriv(
+        {
+            "omgang_id": _omgang_id(datum),
+            "datum": datum,
+            "benamning": f"Mätning {demo.MANADSNAMN[datum.month - 1]} {datum.year}",
+        }
+    )
+    omgang.stang()
+    f = _Skrivare(katalog, "matning")
+    for p in personer:
+        mallrad = rng.choice(rader)
+        skift = (datum - mall.datum[mallrad["omgang_id"]]).days
+        f.skriv(
+            {
+                **mallrad,
+                "omgang_id": _omgang_id(datum),
+                "person_id": p,
+                "inskrivningsdatum": _flytta(mallrad["inskrivningsdatum"], skift),
+            }
+        )
+    f.stang()
