@@ -5,7 +5,8 @@ Commands
 init                      create the schema and the default units
 demo [--om-tom]           load the fictitious demo municipality into an empty database and
                           create one demo user per role (``--om-tom``: only if empty, else quiet)
-import PATH               import an .xlsx workbook, a folder or .zip of CSV files, or one CSV
+import PATH [--godta-liknande-id]
+                          import an .xlsx workbook, a folder or .zip of CSV files, or one CSV
 export PATH.xlsx          write the exchange format (``.xlsx``, or a folder for CSV)
 report profile --omgang ID [--enhet CODE] [--skydd on|off] --format json|csv
 anvandare ny NAMN --namn "…" --roll ROLL [--enhet KOD] | losenord NAMN | las-upp NAMN | inaktivera NAMN
@@ -79,13 +80,22 @@ def cmd_import(args) -> int:
     sokvag = Path(args.sokvag)
     if not sokvag.exists():
         raise CliFel(f"Filen eller mappen finns inte: {sokvag}")
-    resultat = importer.importera(eng, sokvag, anvandare=_operator())
+    resultat = importer.importera(eng, sokvag, anvandare=_operator(), godta_liknande=args.godta_liknande_id)
+    for likn in resultat.liknande:
+        print(f"Varning: {likn.text()}", file=sys.stderr)
     if not resultat.ok:
         print(resultat.felrapport(), file=sys.stderr)
-        print(f"Importen avbröts: {len(resultat.fel)} fel. Ingenting sparades.", file=sys.stderr)
+        if resultat.behover_bekraftelse:
+            print("Är det olika personer? Importera igen med --godta-liknande-id.", file=sys.stderr)
+        print(f"Importen avbröts: {resultat.antal_fel} fel. Ingenting sparades.", file=sys.stderr)
+        if not importer.vanta_pa_granskning(0):
+            print("Väntar på att få skriva importen i granskningsloggen …", file=sys.stderr)
+            importer.vanta_pa_granskning()
         return 1
     for v in resultat.varningar:
         print(f"Varning: {v}", file=sys.stderr)
+    for rad in resultat.kvar_text():
+        print(f"Obs: {rad} En rättelse slår ihop per nyckel och tar aldrig bort rader.", file=sys.stderr)
     print("Importen klar: " + resultat.text())
     return 0
 
@@ -213,6 +223,11 @@ def bygg_parser() -> argparse.ArgumentParser:
 
     i = sub.add_parser("import", help="importera en arbetsbok, en mapp eller zip med CSV-filer")
     i.add_argument("sokvag", metavar="PATH")
+    i.add_argument(
+        "--godta-liknande-id",
+        action="store_true",
+        help="spara nya person-id som bara skiljer sig från andra i stora/små bokstäver eller inledande nollor",
+    )
     i.set_defaults(func=cmd_import)
 
     e = sub.add_parser("export", help="exportera i utbytesformatet")

@@ -28,7 +28,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.schema import CreateIndex
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
@@ -445,15 +445,14 @@ def ta_importlas(conn: Connection, vanta_s: float) -> None:
 
 
 def ar_last(fel: BaseException) -> bool:
-    """True when a database error says another writer holds a lock (SQLite's "database is
-    locked", PostgreSQL's lock timeout or deadlock)."""
-    if isinstance(fel, DBAPIError):
-        orig = fel.orig
-        kod = getattr(orig, "sqlstate", None)
-        if kod in ("55P03", "40P01"):
-            return True
-        return "database is locked" in str(orig).lower() or "database table is locked" in str(orig).lower()
-    return False
+    """True when a database error (SQLAlchemy's, or the driver's own from a raw write) says
+    another writer holds a lock: SQLite's "database is locked", PostgreSQL's lock timeout or
+    deadlock."""
+    orig = getattr(fel, "orig", fel)
+    if getattr(orig, "sqlstate", None) in ("55P03", "40P01"):
+        return True
+    meddelande = str(orig).lower()
+    return "database is locked" in meddelande or "database table is locked" in meddelande
 
 
 def ar_disk_full(fel: BaseException) -> bool:
@@ -461,12 +460,10 @@ def ar_disk_full(fel: BaseException) -> bool:
     ("database or disk is full"), PostgreSQL's disk_full (53100), or ENOSPC."""
     import errno
 
-    if isinstance(fel, OSError) and fel.errno == errno.ENOSPC:
+    orig = getattr(fel, "orig", fel)
+    if isinstance(orig, OSError) and orig.errno == errno.ENOSPC:
         return True
-    if isinstance(fel, DBAPIError):
-        orig = fel.orig
-        if getattr(orig, "sqlstate", None) == "53100":
-            return True
-        meddelande = str(orig).lower()
-        return "database or disk is full" in meddelande or "no space left on device" in meddelande
-    return False
+    if getattr(orig, "sqlstate", None) == "53100":
+        return True
+    meddelande = str(orig).lower()
+    return "database or disk is full" in meddelande or "no space left on device" in meddelande

@@ -71,6 +71,8 @@ import datetime as dt
 import logging
 import operator
 import re
+import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -1568,11 +1570,67 @@ def importera(
         {e: (a.insatta, a.uppdaterade, a.oforandrade) for e, a in antal.items()},
     )
     if anvandare is not None and not provkor and not granskad:
-        try:
-            audit.logga(engine, anvandare, "import", lyckad=resultat.ok, detalj=resultat.sammanfattning())
-        except (SQLAlchemyError, OSError) as e:
-            log.error("Importens granskningspost kunde inte skrivas (%s).", type(getattr(e, "orig", e)).__name__)
+        _granska(engine, anvandare, resultat.ok, resultat.sammanfattning())
     return resultat
+
+
+# A failed import's audit entry is written in a transaction of its own. On SQLite another
+# import may hold the write lock for minutes: the entry is then written as soon as the lock
+# is free, by a thread that tries again (see vanta_pa_granskning), so it is never lost.
+GRANSKNING_FORSTA_VANTAN_MS = 1000
+GRANSKNING_FORSOK_S = 2.0
+GRANSKNING_GER_UPP_S = 2 * 3600.0
+_vantande_granskning: list[threading.Thread] = []
+
+
+def _skriv_granskning(engine: Engine, anvandare: str, lyckad: bool, detalj: dict, vanta_ms: int) -> bool | None:
+    """Write the entry: True when written, False when worth trying again (a lock, a full
+    disk), None when not (another error; it is logged)."""
+    try:
+        with engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout = {vanta_ms}")
+            try:
+                audit.logga(conn, anvandare, "import", lyckad=lyckad, detalj=detalj)
+                conn.commit()
+            finally:
+                if sqlite:
+                    with contextlib.suppress(SQLAlchemyError):
+                        conn.rollback()
+                        conn.exec_driver_sql("PRAGMA busy_timeout = 30000")
+        return True
+    except (SQLAlchemyError, OSError) as e:
+        log.error("Importens granskningspost kunde inte skrivas nu (%s).", type(getattr(e, "orig", e)).__name__)
+        return False if db.ar_last(e) or db.ar_disk_full(e) else None
+
+
+def _granska(engine: Engine, anvandare: str, lyckad: bool, detalj: dict) -> None:
+    if _skriv_granskning(engine, anvandare, lyckad, detalj, GRANSKNING_FORSTA_VANTAN_MS) is not False:
+        return
+
+    def igen() -> None:
+        slut = time.monotonic() + GRANSKNING_GER_UPP_S
+        while time.monotonic() < slut:
+            time.sleep(GRANSKNING_FORSOK_S)
+            if _skriv_granskning(engine, anvandare, lyckad, detalj, 5000) is not False:
+                return
+        log.error("Importens granskningspost kunde inte skrivas; gav upp.")
+
+    trad = threading.Thread(target=igen, name="vagen-granskning", daemon=True)
+    trad.start()
+    _vantande_granskning.append(trad)
+
+
+def vanta_pa_granskning(timeout_s: float | None = None) -> bool:
+    """Wait until every audit entry of a failed import that waited for the lock is written
+    (the CLI calls this before it exits); True when none is left."""
+    slut = None if timeout_s is None else time.monotonic() + timeout_s
+    for trad in list(_vantande_granskning):
+        trad.join(None if slut is None else max(slut - time.monotonic(), 0))
+        if not trad.is_alive():
+            _vantande_granskning.remove(trad)
+    return not _vantande_granskning
 
 
 def _rulla_tillbaka(conn: Connection) -> None:
