@@ -15,6 +15,9 @@ report korstabell --omgang ID --rad VAR --kolumn VAR [filters] [--skydd on|off] 
 report jamforelse --omgang ID --enhet C --variabel VAR [filters] [--skydd on|off] --format json
                           filters: --enhet C,… --ej-enhet C,… --kon K,M,saknas --aldersgrupp …
                           --fodelseregion … --inskrivningstid … (saknas for blank)
+rapport --omgang ID --ut rapport.pdf [--xlsx rapport.xlsx] [--skydd on|off]
+                          the monthly review pack (Sammanfattning, Översikt, Målgrupp) as PDF and
+                          Excel; protected unless --skydd off; audited (schedulable)
 radera-omgang ID [--ja]   delete a round and its measurements (safety copy first, confirmed, audited)
 anvandare ny NAMN --namn "…" --roll ROLL [--enhet KOD] | losenord NAMN | las-upp NAMN | inaktivera NAMN
 backup PATH               consistent copy of the database (SQLite) or pg_dump; a full disk says so
@@ -178,6 +181,48 @@ def _kontrollera_urval(eng, urval) -> None:
             raise CliFel(
                 f"Okänd kod för --{falt.replace('_', '-')}: {', '.join(okanda)} (giltiga: {', '.join(koder_)})."
             )
+
+
+def cmd_rapport(args) -> int:
+    """The review pack for a round as PDF (and Excel): protected unless ``--skydd off``."""
+    from core import rapportpaket
+
+    ut = Path(args.ut)
+    if ut.suffix.lower() != ".pdf":
+        raise CliFel(f"--ut ska vara en .pdf-fil, inte {ut.name}.")
+    xlsx = Path(args.xlsx) if args.xlsx else None
+    if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
+        raise CliFel(f"--xlsx ska vara en .xlsx-fil, inte {xlsx.name}.")
+    eng = _engine()
+    omfang = ADMIN.med_skydd(args.skydd == "on")
+    try:
+        p = rapportpaket.paket(eng, omfang, args.omgang)
+    except ValueError as e:
+        raise CliFel(str(e)) from None
+    filer = [(ut, rapportpaket.pdf(p))]
+    if xlsx is not None:
+        filer.append((xlsx, rapportpaket.xlsx(p)))
+    for fil, data in filer:
+        try:
+            fil.parent.mkdir(parents=True, exist_ok=True)
+            fil.write_bytes(data)
+        except OSError as e:
+            fil.unlink(missing_ok=True)
+            raise CliFel(f"Kunde inte skriva {fil}: {e.strerror or e}.") from None
+    audit.logga(
+        eng,
+        _operator(),
+        "rapport",
+        detalj={
+            "rapport": "rapportpaket",
+            "omgang": p.omgang.omgang_id,
+            "skydd": args.skydd,
+            "filer": [f.name for f, _ in filer],
+        },
+    )
+    skydd = "röjandeskyddad" if p.skyddad else "UTAN röjandeskydd – får inte spridas"
+    print(f"Rapporten för mätomgång {p.omgang.omgang_id} ({skydd}): " + ", ".join(str(f) for f, _ in filer))
+    return 0
 
 
 def cmd_report(args) -> int:
@@ -426,6 +471,13 @@ def bygg_parser() -> argparse.ArgumentParser:
     filter_argument(rj, med_enhet=False)
     rj.add_argument("--format", choices=["json"], default="json")
     rj.set_defaults(func=cmd_report)
+
+    rr = sub.add_parser("rapport", help="uppföljningsrapporten som PDF (och Excel) för en mätomgång")
+    rr.add_argument("--omgang", required=True, help="mätomgångens id, t.ex. 2019-09")
+    rr.add_argument("--ut", required=True, help="PDF-filen att skriva")
+    rr.add_argument("--xlsx", help="skriv även tabellerna som en Excel-arbetsbok")
+    rr.add_argument("--skydd", choices=["on", "off"], default="on", help="röjandeskydd (standard: on)")
+    rr.set_defaults(func=cmd_rapport)
 
     bk = sub.add_parser("backup", help="säkerhetskopiera databasen (SQLite: konsistent kopia; PostgreSQL: pg_dump)")
     bk.add_argument("sokvag", metavar="PATH")

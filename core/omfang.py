@@ -20,10 +20,10 @@ ROLLER = ("politiker", "medarbetare", "processledning", "admin")
 # Pages per role, in navigation order (page key -> who may open it). A page that is not
 # built yet is simply not listed here; the navigation registers only listed pages.
 SIDOR_PER_ROLL: dict[str, tuple[str, ...]] = {
-    "politiker": ("oversikt", "malgrupp"),
+    "politiker": ("oversikt", "sammanfattning", "malgrupp"),
     "medarbetare": ("oversikt", "malgrupp"),
-    "processledning": ("oversikt", "malgrupp", "mote", "data", "granskning"),
-    "admin": ("oversikt", "malgrupp", "mote", "data", "granskning", "admin"),
+    "processledning": ("oversikt", "sammanfattning", "malgrupp", "mote", "data", "granskning"),
+    "admin": ("oversikt", "sammanfattning", "malgrupp", "mote", "data", "granskning", "admin"),
 }
 
 

@@ -38,7 +38,10 @@ ALLA_SIDOR = {
     "granskning": "Granskningslogg",
     "admin": "Användare",
     "mote": "Möte",
+    "sammanfattning": "Sammanfattning",
 }
+# Pages without the sidebar's round selector (Sammanfattning shows every round).
+UTAN_OMGANGSVAL = {"data", "granskning", "admin", "sammanfattning"}
 
 
 @pytest.fixture(scope="module")
@@ -230,7 +233,7 @@ def test_varje_sida_for_varje_roll(databas, roll):
         # The frame is there on every page: the logout button, and the round selector
         # wherever the page uses it.
         assert at.button(key=ui.UTLOGGNING_NYCKEL).label == "Logga ut"
-        assert bool(at.sidebar.selectbox) == (sida not in ("data", "granskning", "admin"))
+        assert bool(at.sidebar.selectbox) == (sida not in UTAN_OMGANGSVAL)
     for sida in set(ALLA_SIDOR) - set(SIDOR_PER_ROLL[roll]):
         with pytest.raises(ValueError):  # not registered for the role
             at.switch_page(f"pages/{sida}.py")

@@ -137,6 +137,11 @@ from core.ui.oversikt import (  # noqa: F401
     tabell_definitioner,
     tabell_kon,
 )
+from core.ui.sammanfattning import (  # noqa: F401, E402
+    indikatorer,
+    las_sammanfattning,
+    rapportpaket_block,
+)
 from core.ui.sidofilter import (  # noqa: F401
     FILTERNYCKLAR,
     OMGANG_NYCKEL,
