@@ -16,9 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from core import db, ui
-from core.matt import prioritering as prio
 from core.models import Granskningslogg, Matning
-from core.omfang import ROLLER, BehorighetsFel, Omfang
 from tests import test_malgrupp, test_pages
 
 demodatabas = test_pages.demodatabas

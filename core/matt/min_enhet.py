@@ -62,6 +62,7 @@ class MinEnhet:
     tabell: pd.DataFrame
     skyddad: bool
     vagrad: str | None = None
+    kanda_enhet: str | None = None  # a medarbetare's own unit, counted as known (module docstring)
 
 
 def _fragor(fr_or_none):
@@ -147,7 +148,7 @@ def _tabell(enh: list, alla: list) -> pd.DataFrame:
     return df
 
 
-def kontrollera(omfang: Omfang, enhet: str | None) -> str:
+def _kontrollera(omfang: Omfang, enhet: str | None) -> str:
     """The unit a scope's Min enhet shows: a medarbetare's own (no other), or the chosen one."""
     if omfang.roll == "medarbetare":
         if enhet not in (None, omfang.enhet):
@@ -174,7 +175,7 @@ def min_enhet(
     :class:`MinEnhet`
     """
     omfang.kontrollera_sida("min_enhet")
-    enhet = kontrollera(omfang, enhet)
+    enhet = _kontrollera(omfang, enhet)
     omgang = hamta_omgang(engine, omgang_id)
     kontrollera_enhet(engine, enhet)
     skyddad = omfang.skyddad_export if export else omfang.skyddad_skarm
@@ -189,7 +190,7 @@ def min_enhet(
         enh = _raa(_pop(engine, omgang), {dim: I_ENHETEN})
         rest = _las(frislapp.Frislapp(_pop(engine, omgang, utom=enhet)), {})
         alla = [None if r is None else u + r for u, r in zip(enh, rest, strict=True)]
-        return MinEnhet(omgang, enhet, _tabell(enh, alla), skyddad=True)
+        return MinEnhet(omgang, enhet, _tabell(enh, alla), skyddad=True, kanda_enhet=enhet)
     fr = frislapp.Frislapp(_pop(engine, omgang))
     g = frislapp.grupp({dim: (I_ENHETEN,)}, fr.pop)
     vagrad = frislapp.vagran(fr, g)
