@@ -16,7 +16,9 @@ import pytest
 from sqlalchemy import select
 
 from core import db, ui
+from core.matt import prioritering as prio
 from core.models import Granskningslogg, Matning
+from core.omfang import Omfang
 from tests import test_malgrupp, test_pages
 
 demodatabas = test_pages.demodatabas
@@ -120,3 +122,131 @@ def test_politiker_nar_inte_sidorna(databas, sida):
     assert [e.value for e in direkt.error] == ["Din roll har inte behörighet till den här sidan."]
     assert not direkt.dataframe and not direkt.get("download_button")
     assert not _personlogg(url)
+
+
+# --- person lists: only the own unit, whatever the widgets say; every view and download logged ---------
+
+
+def _andra_medarbetare(url: str, enhet: str, namn: str = "medarbetare_eb") -> str:
+    """A second medarbetare, of another unit (logged in the way the authenticator does)."""
+    from core import auth
+
+    auth.skapa_anvandare_som_admin(
+        db.get_engine(url), Omfang("admin"), "admin", namn, "Medarbetare EB", "medarbetare", enhet, "ett-långt-lösen-16"
+    )
+    return namn
+
+
+def test_medarbetare_ser_bara_egna_personer_i_cellen(databas, filer):
+    url, _ = databas
+    egna = _personer_i(url, "eai")
+    at = _vy(_sida("medarbetare", "prioritering"), "Personer i en cell")
+    sedda = _alla_personid(at)
+    assert sedda and sedda <= egna
+    # every cell of the matrix, by widget value
+    for p in prio.POTENTIALER:
+        at.selectbox(key="prioritering_cell_potential").set_value(p).run()
+        for v in prio.NIVAER:
+            at.selectbox(key="prioritering_cell_niva").set_value(v).run()
+            assert not at.exception
+            assert _alla_personid(at) <= egna
+    # another unit's code, or the whole process, put straight into the widget's state
+    for varde in ("eb", "vux", None):
+        at.session_state["prioritering_enhet"] = varde
+        at.run()
+        assert not at.exception
+        assert _alla_personid(at) <= egna
+    logg = _personlogg(url)
+    assert logg and all(r["enhet"] == "eai" and r["anvandare"] == "medarbetare" for r in logg)
+
+
+def test_nedladdningen_av_listan_loggas(databas, filer):
+    url, _ = databas
+    filerna, _ = filer
+    at = _vy(_sida("medarbetare", "prioritering"), "Personer i en cell")
+    namn = f"personer-hog-3-eai-{OMGANG}.csv"
+    assert namn in filerna
+    fore = len(_personlogg(url))
+    df = _csv(filerna[namn])
+    assert set(df["Person"]) <= _personer_i(url, "eai") and len(df) > 0
+    assert list(df.columns)[:2] == ["Person", "Handläggare"]
+    logg = _personlogg(url)
+    assert len(logg) == fore + 1 and logg[-1]["syfte"] == "nedladdning"
+    assert at  # the page stays
+
+
+def test_en_omkorning_ar_inte_en_ny_visning(databas):
+    url, _ = databas
+    at = _vy(_sida("medarbetare", "prioritering"), "Personer i en cell")
+    n = len(_personlogg(url))
+    at.run()
+    at.run()
+    assert len(_personlogg(url)) == n
+
+
+@pytest.mark.parametrize("lista", list(prio.LISTOR))
+def test_uppfoljningslistorna(databas, lista):
+    url, _ = databas
+    at = _vy(_sida("medarbetare", "prioritering"), "Uppföljningslistor")
+    at.segmented_control(key="prioritering_lista").set_value(lista).run()
+    assert not at.exception
+    assert _alla_personid(at) <= _personer_i(url, "eai")
+    assert any(r["lista"] == lista for r in _personlogg(url))
+
+
+def test_medarbetare_i_en_annan_enhet_ser_inte_eai(databas):
+    url, _ = databas
+    anv = _andra_medarbetare(url, "eb")
+    at = _inloggad(anv, "Medarbetare EB", "medarbetare")
+    at.switch_page(SIDOR["prioritering"]).run()
+    at.sidebar.selectbox(key=ui.OMGANG_NYCKEL).select(OMGANG).run()
+    bara_eai = _personer_i(url, "eai") - _personer_i(url, "eb")
+    for vy in ("Personer i en cell", "Uppföljningslistor"):
+        _vy(at, vy)
+        sedda = _alla_personid(at)
+        assert sedda and sedda <= _personer_i(url, "eb") and not sedda & bara_eai
+        at.session_state["prioritering_enhet"] = "eai"
+        at.run()
+        assert not _alla_personid(at) & bara_eai
+
+
+def test_processledning_ser_alla_och_valjer_enhet(databas):
+    url, _ = databas
+    at = _vy(_sida("processledning", "prioritering"), "Personer i en cell")
+    alla = _alla_personid(at)
+    assert alla - _personer_i(url, "eai")  # persons of other units too
+    at.segmented_control(key="prioritering_enhet").set_value("vux").run()
+    assert _alla_personid(at) <= _personer_i(url, "vux")
+
+
+def test_matrisen_for_medarbetare(databas, filer):
+    filerna, _ = filer
+    at = _sida("medarbetare", "prioritering")
+    tabeller = [d.value for d in at.dataframe]
+    matris = tabeller[0].data if hasattr(tabeller[0], "data") else tabeller[0]
+    assert list(matris.columns) == ["Förändringspotential", "Låg", "Medel", "Hög", "Belopp saknas", "Summa"]
+    # Min enhet's own matrix: plain counts that agree with the person lists
+    eng = db.get_engine(test_pages.config.databas_url())
+    m = prio.matris(eng, Omfang("admin"), OMGANG, "eai")
+    assert matris.iloc[0, 3] == str(m.cell("hog", "3").n)
+    assert not at.get("checkbox")  # no unprotected download for a medarbetare
+    # the whole process: the legend, and no unprotected choice of limits
+    at.segmented_control(key="prioritering_enhet").set_value(None).run()
+    assert not at.exception and not at.toggle
+    assert any("dolt" in c.value for c in at.caption)
+
+
+def test_processledning_egna_granser(databas):
+    at = _sida("processledning", "prioritering")
+    at.toggle(key="prioritering_gransval").set_value(True).run()
+    at.number_input(key="prioritering_grans_lag").set_value(5000).run()
+    at.number_input(key="prioritering_grans_hog").set_value(9000).run()
+    assert not at.exception
+    assert any("egna gränser" in c.value and "9\u00a0000" in c.value for c in at.caption)
+
+
+def test_min_enhet_for_processledning(databas):
+    at = _sida("processledning", "min_enhet")
+    at.selectbox(key="min_enhet_enhet").set_value("vux").run()
+    assert not at.exception
+    assert "Enheten för vuxenstöd, antal" in at.dataframe[0].value.columns[1]
