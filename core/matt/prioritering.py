@@ -331,9 +331,10 @@ def _fran_raa(raa: dict[tuple, int]):
     return (*_ramar(celler, rader, kolumner), _summa(raa))
 
 
-def _fran_frislapp(fr, enhet_dim: str | None, plus: dict[tuple, int] | None = None):
+def _fran_frislapp(fr, enhet_dim: str | None, plus: dict[tuple, int] | None = None, *, med_kon: bool = True):
     """The matrix read off a release (``enhet_dim``: only the unit's persons); ``plus``: raw
-    counts known to the reader added to every shown figure (a hidden one stays hidden)."""
+    counts known to the reader added to every shown figure (a hidden one stays hidden);
+    ``med_kon`` False: no split by sex (every sex cell hidden, its layer never built)."""
     from core import frislapp, utsnitt
     from core.population import I_ENHETEN
 
@@ -354,8 +355,11 @@ def _fran_frislapp(fr, enhet_dim: str | None, plus: dict[tuple, int] | None = No
         n = None
     else:
         alla = utsnitt.korsceller(fr, g, POTENTIAL, POTENTIALER, NIVA, NIVAER)
-        kv = utsnitt.korsceller(fr, grupper["K"], POTENTIAL, POTENTIALER, NIVA, NIVAER)
-        ma = utsnitt.korsceller(fr, grupper["M"], POTENTIAL, POTENTIALER, NIVA, NIVAER)
+        if med_kon:
+            kv = utsnitt.korsceller(fr, grupper["K"], POTENTIAL, POTENTIALER, NIVA, NIVAER)
+            ma = utsnitt.korsceller(fr, grupper["M"], POTENTIAL, POTENTIALER, NIVA, NIVAER)
+        else:
+            kv = ma = dict.fromkeys([(p, v) for p in POTENTIALER for v in NIVAER])
         fragor = [utsnitt.Fraga(POTENTIAL, p) for p in POTENTIALER] + [utsnitt.Fraga(NIVA, v) for v in NIVAER]
         svar = utsnitt.antal(fr, g, [utsnitt.Fraga(), *fragor])
         n = lagg(svar[0])
@@ -439,7 +443,11 @@ def matris(
     if kand and enhet is None:
         fr = frislapp_for(engine, omgang_id, gr, utom=kand)
         plus = _raa_celler(engine, omgang, kand, gr)
-        c, r, k, n, vagrad = _fran_frislapp(fr, None, plus)
+        # No split by sex of the rest: it is the sparsest table of all (five potentials, four
+        # levels, three sexes over a few dozen persons), where the engine's last resort of
+        # hiding a zero leaves counts that an attacker who takes every hidden cell for at least
+        # one pins (tests/test_prioritering_angripare.py). The unit's own split is shown.
+        c, r, k, n, vagrad = _fran_frislapp(fr, None, plus, med_kon=False)
         return Matris(omgang, None, gr, c, r, k, n, skyddad=True, vagrad=vagrad, kanda_enhet=kand)
     from core.population import ENHET_PREFIX
 

@@ -179,13 +179,19 @@ def prioritering_matris_block(omfang: Omfang, omgang_id: str, enhet: str | None,
         )
     _visa_matris(matristabell(m))
     st.markdown("**Kvinnor och män**")
-    k, mn = st.columns(2)
-    with k:
-        st.caption("Kvinnor")
-        _visa_matris(matristabell(m, kon="kvinnor"))
-    with mn:
-        st.caption("Män")
-        _visa_matris(matristabell(m, kon="man"))
+    if m.kanda_enhet and enhet is None:
+        st.caption(
+            "Uppdelningen på kvinnor och män visas för din enhet (välj Min enhet ovan). För hela processen är den "
+            "för gles: personer i resten av processen skulle kunna räknas fram."
+        )
+    else:
+        k, mn = st.columns(2)
+        with k:
+            st.caption("Kvinnor")
+            _visa_matris(matristabell(m, kon="kvinnor"))
+        with mn:
+            st.caption("Män")
+            _visa_matris(matristabell(m, kon="man"))
     skyddsnot(m.skyddad)
     nedladdning_med_skydd(
         omfang,
