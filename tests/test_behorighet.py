@@ -226,6 +226,11 @@ ANROP |= {
         _min_enhet,
         True,
     ),
+    "core.matt.prioritering.rapportsektion": (
+        lambda e, o, t: core.matt.prioritering.rapportsektion(e, o, "2019-09"),
+        lambda sek: (_sma([x for tb in sek.tabeller for k in tb.antal for x in tb.df[k]]), set()),
+        True,
+    ),
     "core.matt.min_enhet.over_tid": (
         lambda e, o, t: core.matt.min_enhet.over_tid(e, o, "eb"),
         _inget,

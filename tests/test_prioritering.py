@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import random
 
+import pandas as pd
 import pytest
 from sqlalchemy import select
 
@@ -335,3 +336,26 @@ def test_cli_report_prioritering(liten, capsys, monkeypatch):
     assert all(c["n"] is None or c["n"] == 0 or c["n"] >= 5 for c in d["celler"])
     kod = cli.main(["report", "prioritering", "--omgang", smarundor.OMGANG, "--grans", "4000,7000"])
     assert kod != 0 and "röjandeskydd" in capsys.readouterr().err
+
+
+# --- the review pack -----------------------------------------------------------------------------------
+
+
+def test_rapportsektionen_ar_sidans_tal(engine):
+    smarundor.importera(engine, _slumpad(random.Random(3), 45))
+    o = smarundor.OMGANG
+    for omfang in (PROCESSLEDNING, PROCESSLEDNING.med_skydd(False), MEDARBETARE_EB):
+        sek = prio.rapportsektion(engine, omfang, o)
+        m = prio.matris(engine, omfang, o, export=True)
+        celler, lang = sek.tabeller
+        for p_, etikett in zip(prio.POTENTIALER, celler.df["Förändringspotential"], strict=True):
+            assert etikett == prio.POTENTIAL_ETIKETT[p_]
+            for v in prio.NIVAER:
+                c = m.cell(p_, v)
+                varde = celler.df.loc[celler.df["Förändringspotential"] == etikett, prio.NIVA_ETIKETT[v]].iloc[0]
+                assert (None if c.skyddad else int(c.n)) == (None if pd.isna(varde) else int(varde))
+        assert list(lang.df["Kvinnor"].isna()) == list(m.celler["kvinnor_skyddad"])
+        assert len(sek.diagram) == 1
+    pol = prio.rapportsektion(engine, Omfang("politiker"), o)
+    assert not pol.tabeller and not pol.diagram
+    frislapp.rensa_cache()

@@ -215,4 +215,27 @@ def over_tid(engine: Engine, omfang: Omfang, enhet: str | None = None) -> pd.Dat
     return pd.concat(delar, ignore_index=True)
 
 
-__all__ = ["KOLUMNER", "MinEnhet", "NYCKELTAL", "min_enhet", "over_tid"]
+# The page's core calls for the benchmark (the lead wires them into core/bench.py).
+BENCH_ANROP = [
+    (
+        "Min enhet: nyckeltal, medarbetare (kall)",
+        prio._kall(lambda engine, omgang_id: min_enhet(engine, Omfang("medarbetare", "eai"), omgang_id)),
+    ),
+    (
+        "Min enhet: nyckeltal, admin",
+        lambda engine, omgang_id: min_enhet(engine, Omfang("admin"), omgang_id, "eai"),
+    ),
+    (
+        "Min enhet: skyddad fil, processledning (kall)",
+        prio._kall(
+            lambda engine, omgang_id: min_enhet(engine, Omfang("processledning"), omgang_id, "eai", export=True)
+        ),
+    ),
+    (
+        "Min enhet: alla omgångar, medarbetare",
+        lambda engine, omgang_id: over_tid(engine, Omfang("medarbetare", "eai")),
+    ),
+]
+
+
+__all__ = ["BENCH_ANROP", "KOLUMNER", "MinEnhet", "NYCKELTAL", "min_enhet", "over_tid"]

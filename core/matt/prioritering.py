@@ -664,7 +664,115 @@ def per_handlaggare(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"handlaggare": s.index.astype(str), "personer": s.to_numpy(dtype="int64")})
 
 
+# --- the review pack and the benchmark ------------------------------------------------------------
+
+
+def rapportsektion(engine: Engine, omfang: Omfang, omgang_id: str):
+    """The review pack's section (``core.rapportpaket.Sektion``): the whole round's matrix as a
+    file shows it to the scope (``export=True``), all and by sex, with the heatmap.
+
+    A role without the page (politiker) gets the heading and one sentence, no figure.
+    """
+    from core import charts, text
+    from core.rapportpaket import Sektion, Tabell
+
+    if not omfang.far_se_sida("prioritering"):
+        return Sektion("Prioritering", ["Prioriteringen ingår inte i rapporten för din roll."])
+    m = matris(engine, omfang, omgang_id, export=True)
+    sek = Sektion(
+        "Prioritering: förändringspotential och nivå på biståndet",
+        [
+            f"{text.antal_personer(m.n, skyddad=m.n is None)} i mätomgången. Nivå på biståndet: {m.granser.text()}",
+            f"Prioriterade (hög förändringspotential och hög nivå): "
+            f"{text.antal_personer(m.cell(*PRIORITERAD).n, skyddad=bool(m.cell(*PRIORITERAD).skyddad))}.",
+        ],
+    )
+    niva_kol = [NIVA_ETIKETT[v] for v in NIVAER]
+    bred = {"Förändringspotential": [POTENTIAL_ETIKETT[p] for p in POTENTIALER]}
+    for v in NIVAER:
+        d = m.celler[m.celler["niva"] == v].set_index("potential")
+        bred[NIVA_ETIKETT[v]] = [None if d.loc[p, "skyddad"] else int(d.loc[p, "n"]) for p in POTENTIALER]
+    r = m.rader.set_index("potential")
+    bred["Summa"] = [None if r.loc[p, "skyddad"] else int(r.loc[p, "n"]) for p in POTENTIALER]
+    sek.tabeller.append(Tabell("Antal personer per cell", pd.DataFrame(bred), antal=(*niva_kol, "Summa")))
+    lang = pd.DataFrame(
+        {
+            "Förändringspotential": [POTENTIAL_ETIKETT[p] for p in m.celler["potential"]],
+            "Nivå på biståndet": [NIVA_ETIKETT[v] for v in m.celler["niva"]],
+            "Kvinnor": [
+                None if s else int(n) for n, s in zip(m.celler["kvinnor"], m.celler["kvinnor_skyddad"], strict=True)
+            ],
+            "Män": [None if s else int(n) for n, s in zip(m.celler["man"], m.celler["man_skyddad"], strict=True)],
+        }
+    )
+    sek.tabeller.append(Tabell("Kvinnor och män per cell", lang, antal=("Kvinnor", "Män")))
+    sek.diagram.append(charts.prioriteringskarta(m.celler, POTENTIAL_ETIKETT, NIVA_ETIKETT, PRIORITERAD))
+    return sek
+
+
+def _senaste(engine: Engine) -> str:
+    from core.models import Matomgang
+
+    with engine.connect() as conn:
+        return conn.execute(select(Matomgang.omgang_id).order_by(Matomgang.datum.desc()).limit(1)).scalar_one()
+
+
+def _bench_medarbetare(engine: Engine) -> Omfang:
+    return Omfang("medarbetare", "eai")
+
+
+def _kall(f):
+    """Run ``f`` with the release's cache emptied first (the cost of a new data version)."""
+    from core import frislapp
+
+    def kor(engine, omgang_id):
+        frislapp.rensa_cache()
+        return f(engine, omgang_id)
+
+    return kor
+
+
+# The page's core calls for the benchmark (the lead wires them into core/bench.py): protected
+# (a medarbetare: the unit + the protected rest; processledning's protected file of a unit) and
+# unprotected (admin), cold (release built) and warm, and the person lists.
+BENCH_ANROP = [
+    (
+        "Prioritering: matrisen, admin",
+        lambda engine, omgang_id: matris(engine, Omfang("admin"), omgang_id),
+    ),
+    (
+        "Prioritering: matrisen för en enhet, admin, egna gränser",
+        lambda engine, omgang_id: matris(engine, Omfang("admin"), omgang_id, "eai", (6000, 10000)),
+    ),
+    (
+        "Prioritering: hela processen för en medarbetare (kall)",
+        _kall(lambda engine, omgang_id: matris(engine, _bench_medarbetare(engine), omgang_id)),
+    ),
+    (
+        "Prioritering: hela processen för en medarbetare (varm)",
+        lambda engine, omgang_id: matris(engine, _bench_medarbetare(engine), omgang_id),
+    ),
+    (
+        "Prioritering: skyddad fil för en enhet, processledning (kall)",
+        _kall(lambda engine, omgang_id: matris(engine, Omfang("processledning"), omgang_id, "eai", export=True)),
+    ),
+    (
+        "Prioritering: personerna i den prioriterade cellen, medarbetare",
+        lambda engine, omgang_id: personlista(
+            engine, _bench_medarbetare(engine), omgang_id, *PRIORITERAD, anvandare=None, logga=False
+        ),
+    ),
+    (
+        "Prioritering: uppföljningslista utan plan, processledning",
+        lambda engine, omgang_id: uppfoljningslista(
+            engine, Omfang("processledning"), omgang_id, "utan_plan", anvandare=None, logga=False
+        ),
+    ),
+]
+
+
 __all__ = [
+    "BENCH_ANROP",
     "Granser",
     "Matris",
     "PrioriteringsFel",
@@ -674,6 +782,7 @@ __all__ = [
     "matris",
     "niva",
     "personlista",
+    "rapportsektion",
     "tertiler",
     "tolka_granser",
     "uppfoljningslista",

@@ -11,9 +11,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core import config, db, koder, nedladdning, text
+from core import charts, config, db, koder, nedladdning, text
 from core.matt import prioritering as prio
 from core.omfang import Omfang
+from core.ui.grafik import diagram
 from core.ui.inloggning import anvandarnamn
 from core.ui.motor import TTL_DATA, _engine, dataversion, enheter_i_ordning, kort_enhetsnamn
 from core.ui.tabeller import SKYDD_AV, SKYDD_PA, _antal_eller_farre, _filnamn, nedladdning_med_skydd, skyddsnot
@@ -177,6 +178,7 @@ def prioritering_matris_block(omfang: Omfang, omgang_id: str, enhet: str | None,
             f"Hela processen = din enhet ({_namn(m.kanda_enhet)}) räknad exakt, plus resten av processen "
             "med röjandeskydd."
         )
+    diagram(charts.prioriteringskarta(m.celler, prio.POTENTIAL_ETIKETT, prio.NIVA_ETIKETT, prio.PRIORITERAD))
     _visa_matris(matristabell(m))
     st.markdown("**Kvinnor och män**")
     if m.kanda_enhet and enhet is None:
