@@ -359,3 +359,14 @@ def test_rapportsektionen_ar_sidans_tal(engine):
     pol = prio.rapportsektion(engine, Omfang("politiker"), o)
     assert not pol.tabeller and not pol.diagram
     frislapp.rensa_cache()
+
+
+def test_rapportsektionen_i_pdf_och_arbetsbok(engine, monkeypatch):
+    from core import rapportpaket
+
+    smarundor.importera(engine, _slumpad(random.Random(4), 40))
+    monkeypatch.setattr(rapportpaket, "SEKTIONER", [prio.rapportsektion])
+    p = rapportpaket.paket(engine, PROCESSLEDNING, smarundor.OMGANG)
+    assert rapportpaket.pdf(p).startswith(b"%PDF")
+    assert rapportpaket.xlsx(p)[:2] == b"PK"
+    frislapp.rensa_cache()
