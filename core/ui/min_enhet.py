@@ -9,7 +9,15 @@ from core import charts, config, text
 from core.matt import min_enhet as min_enhet_matt
 from core.omfang import Omfang
 from core.ui.motor import TTL_DATA, _engine, dataversion, enheter_i_ordning, kort_enhetsnamn
-from core.ui.tabeller import SKYDD_AV, SKYDD_PA, _andel_eller_tom, _antal_eller_farre, nedladdning_med_skydd, skyddsnot
+from core.ui.tabeller import (
+    SKYDD_AV,
+    SKYDD_PA,
+    _andel_eller_tom,
+    _antal_eller_farre,
+    nedladdning_med_skydd,
+    skyddsnot,
+    tabell,
+)
 
 MIN_ENHET_NYCKEL = "min_enhet_enhet"
 
@@ -42,17 +50,18 @@ def _andel(a, s) -> str:
     return "" if s or a is None or pd.isna(a) else charts.andeltext(float(a))
 
 
-def min_enhet_tabell(m, enhetsnamn: str) -> pd.DataFrame:
-    """The key figures for reading: per measure, count and share in the unit and the process."""
+def min_enhet_tabell(m) -> pd.DataFrame:
+    """The key figures for reading: per measure, count and share in the unit and the process
+    (the unit is named in the heading above, so the columns stay narrow)."""
     t = m.tabell
     return pd.DataFrame(
         {
             "Nyckeltal": t["etikett"],
-            f"{enhetsnamn}, antal": [
+            "Enheten, antal": [
                 text.tal(None if pd.isna(n) else int(n), skyddad=bool(s))
                 for n, s in zip(t["enhet_n"], t["enhet_skyddad"], strict=True)
             ],
-            f"{enhetsnamn}, andel": [_andel(a, s) for a, s in zip(t["enhet_andel"], t["enhet_skyddad"], strict=True)],
+            "Enheten, andel": [_andel(a, s) for a, s in zip(t["enhet_andel"], t["enhet_skyddad"], strict=True)],
             "Hela processen, antal": [
                 text.tal(None if pd.isna(n) else int(n), skyddad=bool(s))
                 for n, s in zip(t["alla_n"], t["alla_skyddad"], strict=True)
@@ -103,7 +112,7 @@ def min_enhet_block(omfang: Omfang, omgang_id: str, enhet: str) -> None:
             "Din enhets personer räknas exakt. Hela processen är din enhet plus resten av processen, "
             "som visas med röjandeskydd."
         )
-    st.dataframe(min_enhet_tabell(m, namn), hide_index=True, width="stretch")
+    tabell(min_enhet_tabell(m), bred=True)
     skyddsnot(m.skyddad or bool(m.tabell[["enhet_skyddad", "alla_skyddad"]].to_numpy().any()))
     nedladdning_med_skydd(
         omfang,
@@ -116,10 +125,11 @@ def min_enhet_block(omfang: Omfang, omgang_id: str, enhet: str) -> None:
     )
     if omfang.ser_personer:
         st.markdown("**Listor för nästa mätning**")
-        st.page_link(
-            "pages/prioritering.py",
-            label="Prioritering: matrisen, personerna i den prioriterade cellen och uppföljningslistorna "
-            "(utan handlingsplan, okänd förändringspotential, hinder ej klarlagda)",
+        st.page_link("pages/prioritering.py", label="Till listorna på Prioritering →")
+        st.caption(
+            "Där finns personerna i den prioriterade cellen (hög förändringspotential, hög nivå på biståndet) "
+            "och uppföljningslistorna per handläggare: utan handlingsplan, okänd förändringspotential och "
+            "hinder som ännu inte är klarlagda."
         )
 
 
@@ -134,12 +144,12 @@ def min_enhet_over_tid_block(omfang: Omfang, enhet: str) -> None:
     if df.empty:
         return
     namn = kort_enhetsnamn(enheter_i_ordning().get(enhet, enhet))
-    st.subheader("Över tid")
+    st.subheader(f"Hur har det utvecklats i {namn}?")
     rader = []
     for oid, d in df.groupby("omgang_id", sort=False):
         d = d.set_index("matt")
         rad = {"Mätomgång": oid}
-        for pre, g in (("enhet", namn), ("alla", "Hela processen")):
+        for pre, g in (("enhet", "Enheten"), ("alla", "Hela processen")):
             rad[f"{g}: personer"] = text.tal(
                 None if pd.isna(d.loc["personer", f"{pre}_n"]) else int(d.loc["personer", f"{pre}_n"]),
                 skyddad=bool(d.loc["personer", f"{pre}_skyddad"]),
@@ -148,4 +158,4 @@ def min_enhet_over_tid_block(omfang: Omfang, enhet: str) -> None:
                 d.loc["handlingsplan", f"{pre}_andel"], bool(d.loc["handlingsplan", f"{pre}_skyddad"])
             )
         rader.append(rad)
-    st.dataframe(pd.DataFrame(rader), hide_index=True, width="stretch")
+    tabell(pd.DataFrame(rader), bred=True)

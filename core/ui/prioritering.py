@@ -180,6 +180,8 @@ def prioritering_matris_block(omfang: Omfang, omgang_id: str, enhet: str | None,
         )
     diagram(charts.prioriteringskarta(m.celler, prio.POTENTIAL_ETIKETT, prio.NIVA_ETIKETT, prio.PRIORITERAD))
     _visa_matris(matristabell(m))
+    if listenhet(omfang, enhet)[0]:
+        st.caption("Personerna i varje ruta finns under fliken ”Personer i en cell”.")
     st.markdown("**Kvinnor och män**")
     if m.kanda_enhet and enhet is None:
         st.caption(
@@ -248,9 +250,24 @@ def _ska_loggas(nyckel: str) -> bool:
     return True
 
 
+ENHETSTILLHORIGHET = (
+    "En person hör till enheten när enheten är ansvarig i mätningen, eller när personen har en insats "
+    "som enheten remitterat eller utför och som pågår eller avslutats de senaste 12 månaderna."
+)
+ALLA_HANDLAGGARE = "Alla handläggare"
+
+
 def _visa_lista(df: pd.DataFrame, filnamn: str, nedladdning_bygg, nyckel: str) -> None:
+    """The list (every row shown up to a long list, sortable by its headers), a filter by case
+    worker, and the download of the whole list."""
     visning = personer_for_visning(df)
-    st.dataframe(visning, hide_index=True, width="stretch")
+    koder_ = sorted(set(visning["Handläggare"]))
+    if len(koder_) > 1:
+        valt = st.selectbox("Handläggare", [ALLA_HANDLAGGARE, *koder_], key=f"{nyckel}_handlaggare")
+        if valt in koder_:
+            visning = visning[visning["Handläggare"] == valt]
+    st.dataframe(visning, hide_index=True, width="stretch", height=min(35 * (len(visning) + 1) + 3, 900))
+    st.caption(ENHETSTILLHORIGHET)
     url, anv = config.databas_url(), anvandarnamn()
 
     def fil() -> bytes:

@@ -60,7 +60,7 @@ def test_en_medarbetares_dag(server, sida):
         skarmbild(sida, f"medarbetare-dag-min-enhet-{bredd}")
 
     # to Prioritering by the link to the lists
-    sida.get_by_role("link", name="Prioritering: matrisen", exact=False).click()
+    sida.get_by_role("link", name="Till listorna på Prioritering", exact=False).click()
     expect(rubrik(sida)).to_have_text("Prioritering")
     vanta_klar(sida)
     inga_undantag(sida)
