@@ -18,7 +18,7 @@ enhet = ui.prioritering_enhetsval(omfang)
 granser = ui.prioritering_gransval(omfang)
 
 # Only the open tab runs, so a person list is read (and logged) only when it is looked at.
-matris, cell, uppfoljning = st.tabs(ui.PRIORITERING_VYER, key="prioritering_vy", on_change="rerun")
+matris, cell, uppfoljning, forflyttning = st.tabs(ui.PRIORITERING_VYER, key="prioritering_vy", on_change="rerun")
 if matris.open:
     with matris:
         ui.prioritering_matris_block(omfang, omgang_id, enhet, granser)
@@ -28,3 +28,6 @@ if cell.open:
 if uppfoljning.open:
     with uppfoljning:
         ui.prioritering_uppfoljning_block(omfang, omgang_id, enhet)
+if forflyttning.open:
+    with forflyttning:
+        ui.prioritering_forflyttning_block(omfang, omgang_id, enhet)

@@ -188,6 +188,7 @@ ANROP = {
 # key figures show its small counts on purpose; what those views give away about the rest of the
 # process is tested in tests/test_prioritering.py, and that the person lists hold only the own
 # unit in tests/test_prioritering.py and tests/test_prioritering_sidor.py.
+import core.matt.forflyttning  # noqa: E402
 import core.matt.min_enhet  # noqa: E402
 import core.matt.prioritering  # noqa: E402
 
@@ -231,6 +232,12 @@ ANROP |= {
         lambda sek: (_sma([x for tb in sek.tabeller for k in tb.antal for x in tb.df[k]]), set()),
         True,
     ),
+    "core.matt.forflyttning.forflyttning": (
+        # one round in the fixture: no earlier round, nothing to show (tested in test_prioritering.py)
+        lambda e, o, t: core.matt.forflyttning.forflyttning(e, o, "2019-09", export=True),
+        _inget,
+        True,
+    ),
     "core.matt.min_enhet.over_tid": (
         lambda e, o, t: core.matt.min_enhet.over_tid(e, o, "eb"),
         _inget,
@@ -260,6 +267,7 @@ BARA = {
 BARA |= {  # issue 16
     f"core.matt.{n}": {"medarbetare", "processledning", "admin"}
     for n in (
+        "forflyttning.forflyttning",
         "prioritering.matris",
         "prioritering.personlista",
         "prioritering.uppfoljningslista",

@@ -370,3 +370,64 @@ def test_rapportsektionen_i_pdf_och_arbetsbok(engine, monkeypatch):
     assert rapportpaket.pdf(p).startswith(b"%PDF")
     assert rapportpaket.xlsx(p)[:2] == b"PK"
     frislapp.rensa_cache()
+
+
+# --- movement across the matrix --------------------------------------------------------------------
+
+
+def _tva_rundor(engine, rader_fore, rader_nu):
+    from core import importer
+
+    smarundor.importera(engine, _round(rader_fore))
+    # the second round: the same CSV layout with another round id and date
+    nu = _round(rader_nu)
+    for r in nu:
+        r["matning"]["omgang_id"] = "2020-03"
+    filer = [
+        smarundor._csv("person", [r["person"] for r in nu]),
+        smarundor._csv("matomgang", [{"omgang_id": "2020-03", "datum": "2020-03-15", "benamning": "Andra"}]),
+        smarundor._csv("matning", [r["matning"] for r in nu]),
+    ]
+    res = importer.importera(engine, filer)
+    assert res.ok, res.felrapport()
+
+
+def test_forflyttning_samma_personer(engine):
+    from core.matt import forflyttning as ff
+
+    fore = RADER
+    # A01 hog -> lag, A02 stays, A03 leaves, N01 joins; the rest unchanged
+    nu = [r for r in RADER if r[0] != "A03"]
+    nu = [("A01", "K", "eb", "lag", 9000, "ja", ["inga"]) if r[0] == "A01" else r for r in nu]
+    nu.append(("N01", "M", "eb", "hog", 5000, "ja", ["inga"]))
+    _tva_rundor(engine, fore, nu)
+    assert ff.foregaende_omgang(engine, "2020-03") == smarundor.OMGANG
+    assert ff.foregaende_omgang(engine, smarundor.OMGANG) is None
+    assert ff.forflyttning(engine, ADMIN, smarundor.OMGANG) is None
+    f = ff.forflyttning(engine, ADMIN, "2020-03")
+    assert f.n == len(RADER) - 1  # in both rounds: all but A03 (and not N01)
+    for t in f.tabeller.values():
+        assert int(t["n"].sum()) == f.n  # everyone in exactly one cell of each table
+    p = f.tabeller["potential"].set_index(["fran", "till"])["n"]
+    assert p[("hog", "lag")] == 1 and p[("hog", "hog")] == 2  # A01 moved; A02, A08 stayed
+    e = ff.forflyttning(engine, ADMIN, "2020-03", enhet="eb")
+    assert e.n == 4  # A01 A02 A08 A09: in eb in the later round and in both rounds (N01 joined)
+    with pytest.raises(BehorighetsFel):
+        ff.forflyttning(engine, MEDARBETARE_EB, "2020-03", enhet="eai")
+    with pytest.raises(BehorighetsFel):
+        ff.forflyttning(engine, Omfang("politiker"), "2020-03")
+    with pytest.raises(prio.PrioriteringsFel):
+        ff.forflyttning(engine, PROCESSLEDNING, "2020-03", enhet="eb", export=True)
+    # a medarbetare: the own unit as counts, the process as unit + protected rest
+    egen = ff.forflyttning(engine, MEDARBETARE_EB, "2020-03", enhet="eb")
+    assert egen.tabeller["potential"].equals(e.tabeller["potential"])
+    hela = ff.forflyttning(engine, MEDARBETARE_EB, "2020-03")
+    for namn, t in hela.tabeller.items():
+        sann = f.tabeller[namn].set_index(["fran", "till"])["n"]
+        u = e.tabeller[namn].set_index(["fran", "till"])["n"]
+        for r in t.itertuples():
+            if not r.skyddad:
+                assert r.n == sann[(r.fran, r.till)]
+                rest = sann[(r.fran, r.till)] - u[(r.fran, r.till)]
+                assert rest == 0 or rest >= 5
+    frislapp.rensa_cache()

@@ -260,3 +260,17 @@ def test_listan_per_handlaggare(databas):
     val.set_value(kod).run()
     lista = next(d.value for d in at.dataframe if PERSONKOLUMN in d.value.columns)
     assert set(lista["Handläggare"]) == {kod}
+
+
+@pytest.mark.parametrize("roll", ["medarbetare", "processledning"])
+def test_forflyttningen(databas, roll, filer):
+    filerna, _ = filer
+    at = _vy(_sida(roll, "prioritering"), "Förflyttning")
+    assert any("flyttat i matrisen sedan 2022-09" in h.value for h in at.subheader)
+    tabeller = [d.value for d in at.dataframe]
+    assert len(tabeller) == 2 and list(tabeller[0].columns)[1:] == ["Hög", "Medel", "Låg", "Okänt", "Uppgift saknas"]
+    assert not _alla_personid(at)
+    namn = next(n for n in [*filerna.fardiga, *filerna.vid_klick] if n.startswith("forflyttning"))
+    df = _csv(filerna[namn])
+    # a medarbetare's own unit is plain counts (they know its persons), and the file says so
+    assert set(df["Röjandeskydd"]) == ({"av – får inte spridas"} if roll == "medarbetare" else {"på"})

@@ -157,9 +157,9 @@ def niva(belopp: int | float | None, granser: Granser) -> str:
     return "1"
 
 
-def niva_uttryck(granser: Granser):
-    """SQL twin of :func:`niva` over ``matning.bistandsbelopp_kr`` (NULL for ``saknas``)."""
-    b = Matning.bistandsbelopp_kr
+def niva_uttryck(granser: Granser, kolumn=None):
+    """SQL twin of :func:`niva` over ``matning.bistandsbelopp_kr`` (or ``kolumn``; NULL for ``saknas``)."""
+    b = Matning.bistandsbelopp_kr if kolumn is None else kolumn
     if granser.lag is None:
         return literal(None)
     return case(

@@ -147,6 +147,7 @@ from core.ui.prioritering import (  # noqa: F401  (issue 16)
     personer_for_visning,
     prioritering_cell_block,
     prioritering_enhetsval,
+    prioritering_forflyttning_block,
     prioritering_gransval,
     prioritering_matris_block,
     prioritering_uppfoljning_block,

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from core import charts, config, db, koder, nedladdning, text
+from core.matt import forflyttning as forflyttning_matt
 from core.matt import prioritering as prio
 from core.omfang import Omfang
 from core.ui.grafik import diagram
@@ -19,7 +20,7 @@ from core.ui.inloggning import anvandarnamn
 from core.ui.motor import TTL_DATA, _engine, dataversion, enheter_i_ordning, kort_enhetsnamn
 from core.ui.tabeller import SKYDD_AV, SKYDD_PA, _antal_eller_farre, _filnamn, nedladdning_med_skydd, skyddsnot
 
-PRIORITERING_VYER = ("Matris", "Personer i en cell", "Uppföljningslistor")
+PRIORITERING_VYER = ("Matris", "Personer i en cell", "Uppföljningslistor", "Förflyttning")
 HELA_PROCESSEN = "Hela processen"
 ENHET_NYCKEL = "prioritering_enhet"
 GRANSVAL_NYCKEL = "prioritering_gransval"
@@ -372,4 +373,85 @@ def prioritering_uppfoljning_block(omfang: Omfang, omgang_id: str, enhet: str | 
             eng, omfang, omgang_id, lista, listans_enhet, anvandare=anv, syfte="nedladdning"
         ),
         "prioritering_lista_csv",
+    )
+
+
+# --- movement across the matrix between two rounds --------------------------------------------------
+
+
+@st.cache_data(ttl=TTL_DATA, show_spinner="Räknar …", max_entries=100)
+def _forflyttning(url: str, omfang: Omfang, omgang_id: str, enhet, export: bool, version: str):
+    return forflyttning_matt.forflyttning(_engine(url), omfang, omgang_id, None, enhet, export=export)
+
+
+def forflyttningstabell(f, namn: str) -> pd.DataFrame:
+    """One transition table for reading: a row per code then, a column per code now."""
+    _v1, _v2, koder_, etiketter = forflyttning_matt.TABELLER[namn]
+    t = f.tabeller[namn].set_index(["fran", "till"])
+    ut = {f"Mätomgång {f.fran.omgang_id} ↓ / {f.till.omgang_id} →": [etiketter[k] for k in koder_]}
+    for y in koder_:
+        ut[etiketter[y]] = [_celltext(t.loc[(x, y), "n"], bool(t.loc[(x, y), "skyddad"])) for x in koder_]
+    return pd.DataFrame(ut)
+
+
+def forflyttning_fil(f) -> pd.DataFrame:
+    """Both transition tables as a download (long: one row per table and pair of codes)."""
+    rader = []
+    for namn, rubrik in (("potential", "Förändringspotential"), ("niva", "Nivå på biståndet")):
+        etiketter = forflyttning_matt.TABELLER[namn][3]
+        for r in f.tabeller[namn].itertuples():
+            rader.append(
+                {
+                    "Från mätomgång": f.fran.omgang_id,
+                    "Till mätomgång": f.till.omgang_id,
+                    "Röjandeskydd": SKYDD_PA if f.skyddad else SKYDD_AV,
+                    "Personer": _namn(f.enhet),
+                    "Tabell": rubrik,
+                    "Då": etiketter[r.fran],
+                    "Nu": etiketter[r.till],
+                    "Antal": _antal_eller_farre(r.n, bool(r.skyddad)),
+                }
+            )
+    return pd.DataFrame(rader)
+
+
+def prioritering_forflyttning_block(omfang: Omfang, omgang_id: str, enhet: str | None) -> None:
+    """How the same persons moved across the matrix since the round before."""
+    try:
+        f = _forflyttning(config.databas_url(), omfang, omgang_id, enhet, False, dataversion())
+    except prio.PrioriteringsFel as e:
+        st.warning(str(e))
+        return
+    if f is None:
+        st.info("Det här är den första mätomgången: det finns ingen tidigare att jämföra med.")
+        return
+    namn = _namn(enhet)
+    st.subheader(f"Hur har samma personer flyttat i matrisen sedan {f.fran.omgang_id}? – {namn}")
+    st.caption(
+        f"{text.antal_personer(f.n, skyddad=f.n is None)} finns med i både {f.fran.omgang_id} och "
+        f"{f.till.omgang_id}; de som tillkommit eller lämnat ingår inte. Raderna är läget då, kolumnerna läget nu. "
+        "Nivån på biståndet delas efter varje omgångs egna tertiler."
+    )
+    st.markdown("**Förändringspotential**")
+    _visa_matris(forflyttningstabell(f, "potential"), markera=False)
+    st.markdown("**Nivå på biståndet**")
+    _visa_matris(forflyttningstabell(f, "niva"), markera=False)
+    skyddsnot(f.skyddad)
+    nedladdning_med_skydd(
+        omfang,
+        _filnamn("forflyttning", enhet or "alla", f.fran.omgang_id, omgang_id),
+        nyckel="prioritering_forflyttning_csv",
+        skyddad=lambda: forflyttning_fil(
+            _forflyttning(
+                config.databas_url(),
+                omfang,
+                omgang_id,
+                None if omfang.roll != "medarbetare" else enhet,
+                True,
+                dataversion(),
+            )
+        ),
+        oskyddad=lambda eng: forflyttning_fil(
+            forflyttning_matt.forflyttning(eng, omfang.med_skydd(False), omgang_id, None, enhet, export=True)
+        ),
     )
