@@ -276,3 +276,44 @@ def samla_medarbetare(eng, omgang: str, enhet: str | None, *, naiv: bool = False
     varld.sanning[("R", "inskrivningstid", "_1ar")] = sum(si.get((k,), 0) for k in ("1-2", "2-3", "3+"))
     varld.cell(f"R|{N}=3", P, "hog", nyckel("prioriterade"))
     return varld
+
+
+def samla_forflyttning(eng, fran: str, till: str, enhet: str, *, primar: bool = False) -> Varld:
+    """What a medarbetare of ``enhet`` learns about the rest of the process from the movement
+    across the matrix (both transition tables minus the unit's own counts); ``primar``: the
+    true tables with only the rest's counts of 1–4 hidden (the control)."""
+    from core.matt import forflyttning
+
+    om = ADMIN if primar else Omfang("medarbetare", enhet)
+    f = forflyttning.forflyttning(eng, om, till, fran)
+    egen = forflyttning.forflyttning(eng, ADMIN, till, fran, enhet)
+    pop = forflyttning.ForflyttningsPopulation(
+        eng, profil.hamta_omgang(eng, fran), profil.hamta_omgang(eng, till), "", utom=enhet
+    )
+    varld = Varld({v: ("enkel", list(s.koder)) for v, s in pop.variabler.items()})
+    varld.grupp("R", DOLD if f.n is None else int(f.n) - int(egen.n))  # "N personer finns med i båda"
+    varld.sanning[("n", "R")] = pop.storlekar(())[()]
+    for namn, (v1, v2, koder_, _e) in forflyttning.TABELLER.items():
+        sann = pop.par(v1, v2, ())
+        t = f.tabeller[namn].set_index(["fran", "till"])
+        u = egen.tabeller[namn].set_index(["fran", "till"])["n"]
+        barn = []
+        for y in koder_:
+            g = f"R|{v2}={y}"
+            barn.append(g)
+            varld.grupp(g, None)
+            varld.sanning[("n", g)] = sum(sann.get((x, y, ()), 0) for x in koder_)
+            varld.lika.append(((g, v2, y), ("n", g)))
+            for z in koder_:
+                if z != y:
+                    varld.cell(g, v2, z, 0)
+            for x in koder_:
+                varld.sanning[(g, v1, x)] = sann.get((x, y, ()), 0)
+                visat = None if t.loc[(x, y), "skyddad"] else t.loc[(x, y), "n"]
+                if visat is None or pd.isna(visat):
+                    varld.cell(g, v1, x, DOLD)
+                    continue
+                r = int(visat) - int(u[(x, y)])
+                varld.cell(g, v1, x, DOLD if primar and 0 < r < 5 else r)
+        varld.partitioner.append(("R", barn))
+    return varld
