@@ -457,7 +457,12 @@ def matris(
 
 
 def rapport_json(m: Matris) -> dict:
-    """The CLI's ``report prioritering`` (produkt.md's form: a hidden count is null)."""
+    """The CLI's ``report prioritering`` (produkt.md's form: a hidden count is null).
+
+    ``{"omgang", "enhet", "skydd", "n", "granser": {"lag", "hog", "kalla"}, "celler": [{"potential",
+    "niva" (1–3 or "saknas"), "n", "kvinnor", "man", "skyddad"}]}``; ``skyddad`` is true when any of
+    the cell's three counts is hidden. Every person of the round (or unit) is in exactly one cell.
+    """
     return {
         "omgang": m.omgang.omgang_id,
         "enhet": m.enhet,

@@ -43,7 +43,9 @@ def min_enhet_val(omfang: Omfang) -> str:
     if omfang.roll == "medarbetare":
         return omfang.enhet
     koder_ = list(alla)
-    return st.selectbox("Enhet", koder_, format_func=lambda k: kort_enhetsnamn(alla.get(k, k)), key=MIN_ENHET_NYCKEL)
+    return st.columns([2, 3])[0].selectbox(
+        "Enhet", koder_, format_func=lambda k: kort_enhetsnamn(alla.get(k, k)), key=MIN_ENHET_NYCKEL
+    )
 
 
 def _andel(a, s) -> str:
