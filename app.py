@@ -27,6 +27,11 @@ SIDOR = {
 MED_OMGANGSVAL = {"oversikt", "malgrupp", "mote"}
 MED_URVAL = {"malgrupp", "mote"}
 
+# --- issue 16: Prioritering and Min enhet (both read the round chosen in the sidebar) --------
+SIDOR["prioritering"] = dict(page="pages/prioritering.py", title="Prioritering", url_path="prioritering")
+SIDOR["min_enhet"] = dict(page="pages/min_enhet.py", title="Min enhet", url_path="min_enhet")
+MED_OMGANGSVAL |= {"prioritering", "min_enhet"}
+
 ui.bevara_filter()
 autentisering = ui.autentisering()
 omfang = ui.aktuellt_omfang()

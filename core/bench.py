@@ -215,6 +215,30 @@ SIDOR: list[Sidanrop] = [
 ]
 OMFANG = ("admin", "politiker")
 
+# The page issues' own calls: each measure module lists ``BENCH_ANROP = [(label, (engine,
+# omgang_id) -> result), ...]`` with the scope it is about in the call itself (so the
+# benchmark's admin/politiker pass runs it as written).
+SIDMODULER = ("core.matt.prioritering", "core.matt.min_enhet")
+
+
+def _sidmodulernas_anrop() -> list[Sidanrop]:
+    import importlib
+    import re
+
+    ut = []
+    for modul in SIDMODULER:
+        try:
+            anrop = importlib.import_module(modul).BENCH_ANROP
+        except (ImportError, AttributeError):
+            continue
+        for etikett, f in anrop:
+            namn = re.sub(r"[^a-z0-9]+", "_", etikett.lower().translate(str.maketrans("åäö", "aao"))).strip("_")
+            ut.append(Sidanrop(namn, etikett[:40], lambda eng, omfang, lage, f=f: f(eng, lage.omgang)))
+    return ut
+
+
+SIDOR += _sidmodulernas_anrop()
+
 
 # --------------------------------------------------------------------------------------------
 # The naive path: the round's rows in pandas, grouped there

@@ -697,3 +697,68 @@ def trend(
         width=bredd,
         height=hojd,
     )
+
+
+# --- issue 16: Prioritering ------------------------------------------------------------------------
+
+PRIORITERAD_RAM = "#c75b12"
+
+
+def prioriteringskarta(celler: pd.DataFrame, potential_etikett: dict, niva_etikett: dict, prioriterad: tuple):
+    """The matrix of change potential × benefit level as a heatmap of counts, the priority
+    cell framed. A hidden cell is not coloured and reads "dolt" (rule 5).
+
+    Parameters
+    ----------
+    celler : ``Matris.celler`` (``potential, niva, n, skyddad``).
+    potential_etikett, niva_etikett : code -> label, in display order.
+    prioriterad : the (potential, level) codes of the priority cell.
+
+    Returns
+    -------
+    alt.LayerChart
+        The heatmap (``kolumn:N`` × ``rad:N``, colour ``varde:Q``), its numbers, and the frame.
+    """
+    rader = []
+    for r in celler.itertuples():
+        dold = bool(r.skyddad)
+        n = None if dold or pd.isna(r.n) else int(r.n)
+        rader.append(
+            {
+                "rad": potential_etikett[r.potential],
+                "kolumn": niva_etikett[r.niva],
+                "varde": None if n is None else float(n),
+                "skyddad": dold,
+                "text": _antal_text(n, dold),
+                "antal": _antal_text(n, dold),
+                "prioriterad": (r.potential, r.niva) == tuple(prioriterad),
+            }
+        )
+    data = pd.DataFrame(rader)
+    topp = float(data["varde"].max()) if data["varde"].notna().any() else 0.0
+    radordning, kolordning = list(potential_etikett.values()), list(niva_etikett.values())
+    tips = [
+        alt.Tooltip("rad:N", title="Förändringspotential"),
+        alt.Tooltip("kolumn:N", title="Nivå på biståndet"),
+        alt.Tooltip("antal:N", title="Antal"),
+    ]
+    karta = _karta(
+        data,
+        radordning,
+        kolordning,
+        doman=[0, max(topp, 1.0)],
+        titel="Hur många har hög förändringspotential och högt bistånd?",
+        undertitel="Antal personer per förändringspotential och nivå på biståndet; den inramade rutan prioriteras.",
+        rad_titel="Förändringspotential",
+        kolumn_titel="Nivå på biståndet",
+        tips=tips,
+    )
+    ram = (
+        alt.Chart(data[data["prioriterad"]])
+        .mark_rect(fillOpacity=0, stroke=PRIORITERAD_RAM, strokeWidth=3)
+        .encode(
+            x=alt.X("kolumn:N", sort=kolordning, scale=alt.Scale(domain=kolordning)),
+            y=alt.Y("rad:N", sort=radordning, scale=alt.Scale(domain=radordning)),
+        )
+    )
+    return alt.layer(*karta.layer, ram).properties(title=karta.title, height=alt.Step(34), width=alt.Step(110))

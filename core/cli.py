@@ -13,6 +13,7 @@ report profile --omgang ID [filters] [--skydd on|off] --format json|csv
 report oversikt --omgang ID [--skydd on|off] --format json
 report korstabell --omgang ID --rad VAR --kolumn VAR [filters] [--skydd on|off] --format json
 report jamforelse --omgang ID --enhet C --variabel VAR [filters] [--skydd on|off] --format json
+report prioritering --omgang ID [--enhet C] [--grans SEK,SEK] [--skydd on|off] --format json
                           filters: --enhet C,… --ej-enhet C,… --kon K,M,saknas --aldersgrupp …
                           --fodelseregion … --inskrivningstid … (saknas for blank)
 rapport --omgang ID --ut rapport.pdf [--xlsx rapport.xlsx] [--skydd on|off]
@@ -256,6 +257,33 @@ def cmd_report(args) -> int:
     return 0
 
 
+# --- issue 16: report prioritering ----------------------------------------------------------------
+
+
+def cmd_report_prioritering(args) -> int:
+    """``report prioritering``: the band limits used and every cell, all and by sex (JSON)."""
+    import json
+
+    from core.matt import prioritering
+    from core.matt.profil import ProfilFel
+
+    eng = _engine()
+    omfang = ADMIN.med_skydd(args.skydd == "on")
+    try:
+        granser = prioritering.tolka_granser(args.grans)
+        m = prioritering.matris(eng, omfang, args.omgang, args.enhet, granser, export=True)
+    except (prioritering.PrioriteringsFel, ProfilFel) as e:
+        raise CliFel(str(e)) from None
+    audit.logga(
+        eng,
+        _operator(),
+        "rapport",
+        detalj={"rapport": "prioritering", "omgang": args.omgang, "skydd": args.skydd},
+    )
+    sys.stdout.write(json.dumps(prioritering.rapport_json(m), ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
 def _bekrafta(fraga: str, ja: bool) -> None:
     """Go on only when the operator confirms: ``--ja``, or "ja" typed on standard input.
 
@@ -471,6 +499,14 @@ def bygg_parser() -> argparse.ArgumentParser:
     filter_argument(rj, med_enhet=False)
     rj.add_argument("--format", choices=["json"], default="json")
     rj.set_defaults(func=cmd_report)
+    # issue 16: the prioritisation matrix
+    rpr = rsub.add_parser("prioritering", help="förändringspotential × nivå på biståndet")
+    rpr.add_argument("--omgang", required=True, metavar="ID")
+    rpr.add_argument("--enhet", metavar="KOD", help="bara personerna som hör till enheten")
+    rpr.add_argument("--grans", metavar="SEK,SEK", help="egna beloppsgränser (bara med --skydd off)")
+    rpr.add_argument("--skydd", choices=["on", "off"], default="on")
+    rpr.add_argument("--format", choices=["json"], default="json")
+    rpr.set_defaults(func=cmd_report_prioritering)
 
     rr = sub.add_parser("rapport", help="uppföljningsrapporten som PDF (och Excel) för en mätomgång")
     rr.add_argument("--omgang", required=True, help="mätomgångens id, t.ex. 2019-09")

@@ -26,6 +26,11 @@ SIDOR_PER_ROLL: dict[str, tuple[str, ...]] = {
     "admin": ("oversikt", "sammanfattning", "malgrupp", "mote", "data", "granskning", "admin"),
 }
 
+# --- issue 16: Prioritering and Min enhet (Min enhet is a medarbetare's first page) ----------
+SIDOR_PER_ROLL["medarbetare"] = ("min_enhet", *SIDOR_PER_ROLL["medarbetare"], "prioritering")
+SIDOR_PER_ROLL["processledning"] = (*SIDOR_PER_ROLL["processledning"], "prioritering", "min_enhet")
+SIDOR_PER_ROLL["admin"] = (*SIDOR_PER_ROLL["admin"], "prioritering", "min_enhet")
+
 
 class BehorighetsFel(PermissionError):
     """Raised when a scope asks for something its role may not see."""

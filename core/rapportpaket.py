@@ -163,7 +163,13 @@ def _malgrupp(engine: Engine, omfang: Omfang, omgang_id: str) -> Sektion:
 
 
 # Every page's section builder, in the pack's order: (engine, scope, round) -> Sektion.
-SEKTIONER: list[Callable[[Engine, Omfang, str], Sektion]] = [_sammanfattning, _oversikt, _malgrupp]
+def _prioritering(engine: Engine, omfang: Omfang, omgang_id: str) -> Sektion:
+    from core.matt import prioritering
+
+    return prioritering.rapportsektion(engine, omfang, omgang_id)
+
+
+SEKTIONER: list[Callable[[Engine, Omfang, str], Sektion]] = [_sammanfattning, _oversikt, _malgrupp, _prioritering]
 
 
 def paket(engine: Engine, omfang: Omfang, omgang_id: str | None = None) -> Paket:

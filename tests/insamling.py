@@ -146,3 +146,174 @@ def slumpade_par(rng: random.Random, variabler: list[str], antal: int) -> list[t
     """Random (row, column) pairs; the column single-valued (its codes split the round)."""
     enkla = [v for v in variabler if not koder.VARIABLER[v].flerval]
     return [(rng.choice([v for v in variabler if v != k]), k) for k in rng.sample(enkla, min(antal, len(enkla)))]
+
+
+# --- issue 16: what a medarbetare sees of the rest of the process ------------------------------------
+
+
+def samla_medarbetare(eng, omgang: str, enhet: str | None, *, naiv: bool = False, primar: bool = False) -> Varld:
+    """Everything a medarbetare of ``enhet`` learns about the *rest* of the process from
+    Prioritering (the whole matrix, all and by sex, with its margins) and Min enhet (the
+    process's key figures): each shown figure of the process minus the unit's own count, which
+    they know from the lists. ``naiv``: the process's figures as the round's ordinary release
+    shows them (processledning's protected file), i.e. protected without knowing the unit —
+    the control that the attack is real. ``enhet`` None: the protected matrix of the whole round
+    (processledning's protected file, ``report prioritering --skydd on``), nothing known.
+    ``primar``: the true figures with only the rest's counts of 1–4 hidden (no secondary
+    suppression, no audit) — the control that the attacker finds what is there to find.
+    """
+    from core.matt import min_enhet, prioritering
+    from core.population import NAGON, SAKNAS
+
+    kalla = Omfang("processledning") if naiv or enhet is None else Omfang("medarbetare", enhet)
+    kalla = ADMIN if primar else kalla
+    m = prioritering.matris(eng, kalla, omgang, export=kalla.roll == "processledning")
+    if enhet is None:  # nothing known: the "unit" is nobody
+        egen = prioritering.matris(eng, ADMIN, omgang)
+        for t in (egen.celler, egen.rader, egen.kolumner):
+            for k in ("n", "kvinnor", "man"):
+                if k in t:
+                    t[k] = 0
+        egen.n = 0
+    else:
+        egen = prioritering.matris(eng, ADMIN, omgang, enhet)
+        me = min_enhet.min_enhet(eng, kalla, omgang, enhet, export=naiv).tabell.set_index("matt")
+        me_egen = min_enhet.min_enhet(eng, ADMIN, omgang, enhet).tabell.set_index("matt")
+    pop = prioritering.PrioriteringsPopulation(
+        eng, omgang, profil.hamta_omgang(eng, omgang).datum, "", m.granser, utom=enhet
+    )
+    P, N = prioritering.POTENTIAL, prioritering.NIVA
+    nivaer = ["1", "2", "3"]
+    insatser = ["ingen", *pop.enheter]
+    varld = Varld(
+        {
+            P: ("enkel", list(koder.FORANDRINGSPOTENTIAL)),
+            N: ("enkel", nivaer),
+            "handlingsplan": ("enkel", ["ja", "nej"]),
+            "af_inskriven": ("enkel", ["ja", "nej", "okand"]),
+            "pagaende_insats": ("flerval", insatser, ("ingen",)),
+            "inskrivningstid": ("enkel", list(koder.VARIABLER["inskrivningstid"].koder)),
+        }
+    )
+
+    def rest(visat, kand):
+        if visat is None or visat is pd.NA or pd.isna(visat):
+            return DOLD
+        r = int(visat) - int(kand)
+        return DOLD if primar and 0 < r < 5 else r
+
+    # the truth about the rest, straight from the population (raw)
+    s0 = pop.storlekar(())
+    f0 = pop.fordelningar(())
+    fk = pop.fordelningar(("kon",))
+    p0 = pop.par(N, P, ())
+    pk = pop.par(N, P, ("kon",))
+    si = pop.storlekar(("inskrivningstid",))
+    varld.sanning[("n", "R")] = s0.get((), 0)
+    for v in (P, N, "handlingsplan", "af_inskriven", "pagaende_insats"):
+        for k in [*varld.variabler[v][1], SAKNAS, NAGON]:
+            varld.sanning[("R", v, k)] = f0.get((v, k, ()), 0)
+    for k in [*varld.variabler["inskrivningstid"][1], SAKNAS]:
+        varld.sanning[("R", "inskrivningstid", k)] = si.get((k,), 0)
+
+    # the matrix: each level a group of its own (a cross-tab column), by sex too
+    varld.grupp("R", rest(m.n, egen.n))
+    rader, egna_rader = m.rader.set_index("potential"), egen.rader.set_index("potential")
+    for p in prioritering.POTENTIALER:
+        varld.cell("R", P, p, rest(rader.loc[p, "n"], egna_rader.loc[p, "n"]))
+    kol, egna_kol = m.kolumner.set_index("niva"), egen.kolumner.set_index("niva")
+    for v in prioritering.NIVAER:
+        varld.cell("R", N, v, rest(kol.loc[v, "n"], egna_kol.loc[v, "n"]))
+    c, ce = m.celler.set_index(["potential", "niva"]), egen.celler.set_index(["potential", "niva"])
+    kon_grupper = {"": "n", "K": "kvinnor", "M": "man", SAKNAS: None}
+    varld.partitioner.append(("R", ["R|K", "R|M", f"R|{SAKNAS}"]))
+    for kon in ("K", "M", SAKNAS):
+        varld.grupp(f"R|{kon}", None)
+        varld.sanning[("n", f"R|{kon}")] = pop.storlekar(("kon",)).get((kon,), 0)
+    for v in prioritering.NIVAER:
+        barn = []
+        for kon, kolumn in kon_grupper.items():
+            g = f"R{'|' + kon if kon else ''}|{N}={v}"
+            if kon:
+                barn.append(g)
+            varld.grupp(g, None)
+            varld.lika.append(((g, N, v), ("n", g)))
+            for y in prioritering.NIVAER:
+                if y != v:
+                    varld.cell(g, N, y, 0)
+            varld.sanning[("n", g)] = f0.get((N, v, ()), 0) if not kon else fk.get((N, v, (kon,)), 0)
+            for p in prioritering.POTENTIALER:
+                varld.sanning[(g, P, p)] = p0.get((v, p, ()), 0) if not kon else pk.get((v, p, (kon,)), 0)
+                if kolumn is not None:
+                    sk = "skyddad" if kolumn == "n" else f"{kolumn}_skyddad"
+                    visat = None if c.loc[(p, v), sk] else c.loc[(p, v), kolumn]
+                    varld.cell(g, P, p, rest(visat, ce.loc[(p, v), kolumn]))
+        varld.lika.append((("n", f"R|{N}={v}"), ("R", N, v)))
+        varld.partitioner.append((f"R|{N}={v}", barn))
+    for kon in ("K", "M", SAKNAS):
+        varld.partitioner.append((f"R|{kon}", [f"R|{kon}|{N}={v}" for v in prioritering.NIVAER]))
+
+    if enhet is None:
+        return varld
+
+    # Min enhet's key figures of the process
+    def nyckel(matt):
+        visat = None if me.loc[matt, "alla_skyddad"] else me.loc[matt, "alla_n"]
+        return rest(visat, me_egen.loc[matt, "enhet_n"])
+
+    varld.grupp("R", nyckel("personer"))
+    varld.cell("R", "handlingsplan", "ja", nyckel("handlingsplan"))
+    varld.celler[("R", "handlingsplan", "_utan")] = nyckel("utan_plan")
+    varld.summor.append((("R", "handlingsplan", "_utan"), [("R", "handlingsplan", k) for k in ("nej", SAKNAS)]))
+    varld.sanning[("R", "handlingsplan", "_utan")] = f0.get(("handlingsplan", "nej", ()), 0) + f0.get(
+        ("handlingsplan", SAKNAS, ()), 0
+    )
+    varld.cell("R", "pagaende_insats", NAGON, nyckel("pagaende_insats"))
+    varld.cell("R", "af_inskriven", "ja", nyckel("af_inskriven"))
+    varld.cell("R", "inskrivningstid", "3+", nyckel("minst_3_ar"))
+    varld.celler[("R", "inskrivningstid", "_1ar")] = nyckel("minst_1_ar")
+    varld.summor.append((("R", "inskrivningstid", "_1ar"), [("R", "inskrivningstid", k) for k in ("1-2", "2-3", "3+")]))
+    varld.sanning[("R", "inskrivningstid", "_1ar")] = sum(si.get((k,), 0) for k in ("1-2", "2-3", "3+"))
+    varld.cell(f"R|{N}=3", P, "hog", nyckel("prioriterade"))
+    return varld
+
+
+def samla_forflyttning(eng, fran: str, till: str, enhet: str, *, primar: bool = False) -> Varld:
+    """What a medarbetare of ``enhet`` learns about the rest of the process from the movement
+    across the matrix (both transition tables minus the unit's own counts); ``primar``: the
+    true tables with only the rest's counts of 1–4 hidden (the control)."""
+    from core.matt import forflyttning
+
+    om = ADMIN if primar else Omfang("medarbetare", enhet)
+    f = forflyttning.forflyttning(eng, om, till, fran)
+    egen = forflyttning.forflyttning(eng, ADMIN, till, fran, enhet)
+    pop = forflyttning.ForflyttningsPopulation(
+        eng, profil.hamta_omgang(eng, fran), profil.hamta_omgang(eng, till), "", utom=enhet
+    )
+    varld = Varld({v: ("enkel", list(s.koder)) for v, s in pop.variabler.items()})
+    varld.grupp("R", DOLD if f.n is None else int(f.n) - int(egen.n))  # "N personer finns med i båda"
+    varld.sanning[("n", "R")] = pop.storlekar(())[()]
+    for namn, (v1, v2, koder_, _e) in forflyttning.TABELLER.items():
+        sann = pop.par(v1, v2, ())
+        t = f.tabeller[namn].set_index(["fran", "till"])
+        u = egen.tabeller[namn].set_index(["fran", "till"])["n"]
+        barn = []
+        for y in koder_:
+            g = f"R|{v2}={y}"
+            barn.append(g)
+            varld.grupp(g, None)
+            varld.sanning[("n", g)] = sum(sann.get((x, y, ()), 0) for x in koder_)
+            varld.lika.append(((g, v2, y), ("n", g)))
+            for z in koder_:
+                if z != y:
+                    varld.cell(g, v2, z, 0)
+            for x in koder_:
+                varld.sanning[(g, v1, x)] = sann.get((x, y, ()), 0)
+                visat = None if t.loc[(x, y), "skyddad"] else t.loc[(x, y), "n"]
+                if visat is None or pd.isna(visat):
+                    varld.cell(g, v1, x, DOLD)
+                    continue
+                r = int(visat) - int(u[(x, y)])
+                varld.cell(g, v1, x, DOLD if primar and 0 < r < 5 else r)
+        varld.partitioner.append(("R", barn))
+    return varld

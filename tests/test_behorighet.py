@@ -212,6 +212,68 @@ ANROP = {
     ),
 }
 
+# --- issue 16: Prioritering and Min enhet ----------------------------------------------------
+# A medarbetare's own unit is known to them (they get its person lists), so their matrix and
+# key figures show its small counts on purpose; what those views give away about the rest of the
+# process is tested in tests/test_prioritering.py, and that the person lists hold only the own
+# unit in tests/test_prioritering.py and tests/test_prioritering_sidor.py.
+import core.matt.forflyttning  # noqa: E402
+import core.matt.min_enhet  # noqa: E402
+import core.matt.prioritering  # noqa: E402
+
+
+def _prio_matris(m):
+    if m.kanda_enhet:
+        return [], set()
+    return _sma([m.n, *m.celler["n"], *m.celler["kvinnor"], *m.celler["man"], *m.rader["n"], *m.kolumner["n"]]), set()
+
+
+def _min_enhet(m):
+    if m.kanda_enhet:
+        return [], set()
+    t = m.tabell
+    return _sma([*t["enhet_n"], *t["alla_n"]]), set()
+
+
+ANROP |= {
+    "core.matt.prioritering.matris": (
+        lambda e, o, t: core.matt.prioritering.matris(e, o, "2019-09", export=True),
+        _prio_matris,
+        True,
+    ),
+    "core.matt.prioritering.personlista": (
+        lambda e, o, t: core.matt.prioritering.personlista(e, o, "2019-09", "hog", "3", anvandare="t"),
+        _inget,
+        False,
+    ),
+    "core.matt.prioritering.uppfoljningslista": (
+        lambda e, o, t: core.matt.prioritering.uppfoljningslista(e, o, "2019-09", "utan_plan", anvandare="t"),
+        _inget,
+        False,
+    ),
+    "core.matt.min_enhet.min_enhet": (
+        lambda e, o, t: core.matt.min_enhet.min_enhet(e, o, "2019-09", "eb", export=True),
+        _min_enhet,
+        True,
+    ),
+    "core.matt.prioritering.rapportsektion": (
+        lambda e, o, t: core.matt.prioritering.rapportsektion(e, o, "2019-09"),
+        lambda sek: (_sma([x for tb in sek.tabeller for k in tb.antal for x in tb.df[k]]), set()),
+        True,
+    ),
+    "core.matt.forflyttning.forflyttning": (
+        # one round in the fixture: no earlier round, nothing to show (tested in test_prioritering.py)
+        lambda e, o, t: core.matt.forflyttning.forflyttning(e, o, "2019-09", export=True),
+        _inget,
+        True,
+    ),
+    "core.matt.min_enhet.over_tid": (
+        lambda e, o, t: core.matt.min_enhet.over_tid(e, o, "eb"),
+        _inget,
+        False,
+    ),
+}
+
 # What each role may call at all (others must raise BehorighetsFel).
 BARA = {
     "core.matt.datakvalitet.datakvalitet": {"processledning", "admin"},
@@ -230,6 +292,17 @@ BARA = {
     "core.auth.las_upp": {"admin"},
     "core.forvaltning.omgangens_innehall": {"processledning", "admin"},
     "core.forvaltning.radera_omgang": {"processledning", "admin"},
+}
+BARA |= {  # issue 16
+    f"core.matt.{n}": {"medarbetare", "processledning", "admin"}
+    for n in (
+        "forflyttning.forflyttning",
+        "prioritering.matris",
+        "prioritering.personlista",
+        "prioritering.uppfoljningslista",
+        "min_enhet.min_enhet",
+        "min_enhet.over_tid",
+    )
 }
 
 

@@ -42,6 +42,8 @@ ALLA_SIDOR = {
 }
 # Pages without the sidebar's round selector (Sammanfattning shows every round).
 UTAN_OMGANGSVAL = {"data", "granskning", "admin", "sammanfattning"}
+# issue 16
+ALLA_SIDOR |= {"prioritering": "Prioritering", "min_enhet": "Min enhet"}
 
 
 @pytest.fixture(scope="module")
@@ -223,7 +225,7 @@ def test_varje_sida_for_varje_roll(databas, roll):
     anv, _ = losen[roll]
     at = _inloggad(anv, f"Demo {roll}", roll)
     assert not at.exception
-    assert [t.value for t in at.title] == ["Översikt"]
+    assert [t.value for t in at.title] == [ALLA_SIDOR[SIDOR_PER_ROLL[roll][0]]]  # Min enhet for medarbetare
     assert at.sidebar.selectbox(key=ui.OMGANG_NYCKEL).value == "2023-03"  # the latest round
     for sida in SIDOR_PER_ROLL[roll]:
         at.switch_page(f"pages/{sida}.py").run()

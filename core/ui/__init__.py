@@ -110,6 +110,14 @@ from core.ui.malgrupp import (  # noqa: F401
     urvalets_storlek,
     variabelval,
 )
+from core.ui.min_enhet import (  # noqa: F401  (issue 16)
+    las_min_enhet,
+    min_enhet_block,
+    min_enhet_fil,
+    min_enhet_over_tid_block,
+    min_enhet_tabell,
+    min_enhet_val,
+)
 from core.ui.mote import (  # noqa: F401
     BILDER,
     MOTE_BILD,
@@ -136,6 +144,19 @@ from core.ui.oversikt import (  # noqa: F401
     nyckeltal,
     tabell_definitioner,
     tabell_kon,
+)
+from core.ui.prioritering import (  # noqa: F401  (issue 16)
+    PRIORITERING_VYER,
+    las_matris,
+    matris_fil,
+    matristabell,
+    personer_for_visning,
+    prioritering_cell_block,
+    prioritering_enhetsval,
+    prioritering_forflyttning_block,
+    prioritering_gransval,
+    prioritering_matris_block,
+    prioritering_uppfoljning_block,
 )
 from core.ui.sammanfattning import (  # noqa: F401, E402
     indikatorer,

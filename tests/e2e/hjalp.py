@@ -40,6 +40,17 @@ def appens_sidor() -> dict[str, dict[str, str]]:
                     sidor[ast.literal_eval(nyckel)] = {k.arg: ast.literal_eval(k.value) for k in varde.keywords}
                 else:
                     sidor[ast.literal_eval(nyckel)] = ast.literal_eval(varde)
+            # pages added later in their own section: SIDOR["nyckel"] = dict(...)
+            for senare in trad.body:
+                if (
+                    isinstance(senare, ast.Assign)
+                    and isinstance(senare.targets[0], ast.Subscript)
+                    and isinstance(senare.targets[0].value, ast.Name)
+                    and senare.targets[0].value.id == "SIDOR"
+                    and isinstance(senare.value, ast.Call)
+                ):
+                    nyckel = ast.literal_eval(senare.targets[0].slice)
+                    sidor[nyckel] = {k.arg: ast.literal_eval(k.value) for k in senare.value.keywords}
             return sidor
     raise AssertionError("app.py: hittar inte SIDOR = {...} med literala värden (läses av webbläsartesterna)")
 
