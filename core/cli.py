@@ -12,6 +12,8 @@ report profile --omgang ID [filters] [--skydd on|off] --format json|csv
 report oversikt --omgang ID [--skydd on|off] --format json
 report korstabell --omgang ID --rad VAR --kolumn VAR [filters] [--skydd on|off] --format json
 report jamforelse --omgang ID --enhet C --variabel VAR [filters] [--skydd on|off] --format json
+report floden --fran YYYY-MM-DD --till YYYY-MM-DD [--kon …] [--aldersgrupp …] [--insatstyp 1,…]
+                          [--skydd on|off] --format json|csv
                           filters: --enhet C,… --ej-enhet C,… --kon K,M,saknas --aldersgrupp …
                           --fodelseregion … --inskrivningstid … (saknas for blank)
 radera-omgang ID [--ja]   delete a round and its measurements (safety copy first, confirmed, audited)
@@ -405,6 +407,7 @@ def bygg_parser() -> argparse.ArgumentParser:
     filter_argument(rj, med_enhet=False)
     rj.add_argument("--format", choices=["json"], default="json")
     rj.set_defaults(func=cmd_report)
+    _lagg_till_floden(rsub)  # issue 14
 
     bk = sub.add_parser("backup", help="säkerhetskopiera databasen (SQLite: konsistent kopia; PostgreSQL: pg_dump)")
     bk.add_argument("sokvag", metavar="PATH")
@@ -469,3 +472,53 @@ def main(argv: list[str] | None = None) -> int:
             f"Fel: ett oväntat fel inträffade ({type(e).__name__}). Ingenting ändrades av kommandot.", file=sys.stderr
         )
         return 1
+
+
+# --- issue 14: report floden ------------------------------------------------------------------
+
+
+def _datum(text: str, flagga: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CliFel(f"Ogiltigt datum för {flagga}: {text!r} (skriv ÅÅÅÅ-MM-DD).") from None
+
+
+def cmd_report_floden(args) -> int:
+    import json
+
+    from core.matt import floden
+
+    eng = _engine()
+    omfang = ADMIN.med_skydd(args.skydd == "on")
+
+    def koder_(text):
+        return tuple(k.strip() for k in text.split(",") if k.strip()) if text else ()
+
+    try:
+        period = floden.Period(_datum(args.fran, "--fran"), _datum(args.till, "--till"))
+        urval = floden.FlodesUrval(koder_(args.kon), koder_(args.aldersgrupp), koder_(args.insatstyp))
+        data = floden.rapport_data(eng, omfang, period, urval)
+    except floden.FlodesFel as e:
+        raise CliFel(str(e)) from None
+    audit.logga(eng, _operator(), "rapport", detalj={"rapport": "floden", "skydd": args.skydd})
+    text = floden.rapport_csv(data) if args.format == "csv" else json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if args.format == "csv":
+        sys.stdout.buffer.write(text.encode("utf-8"))
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _lagg_till_floden(rsub) -> None:
+    rf = rsub.add_parser("floden", help="Insatsflöden: remisser, väntetider och avslut under en period")
+    rf.add_argument("--fran", required=True, metavar="ÅÅÅÅ-MM-DD")
+    rf.add_argument("--till", required=True, metavar="ÅÅÅÅ-MM-DD")
+    rf.add_argument("--kon", metavar="K,M,saknas")
+    rf.add_argument("--aldersgrupp", metavar="KOD,…")
+    rf.add_argument("--insatstyp", metavar="1,…,12")
+    rf.add_argument("--skydd", choices=["on", "off"], default="on")
+    rf.add_argument("--format", choices=["json", "csv"], default="json")
+    rf.set_defaults(func=cmd_report_floden)

@@ -705,3 +705,68 @@ def vantande_lista(engine: Engine, omfang: Omfang, period: Period) -> pd.DataFra
         ep = ep[ep["till_enhet"] == omfang.enhet]
     ep = ep.assign(vantat_dagar=[(period.till - _dag(r)).days for r in ep["remissdatum"]])
     return ep.sort_values(["vantat_dagar", "insats_id"], ascending=[False, True])[kol].reset_index(drop=True)
+
+
+# --- the report (``python -m core report floden``) ----------------------------------------------
+
+
+def _n_eller_none(v):
+    return None if v is None or pd.isna(v) else int(v)
+
+
+def _cell(n, bas=None) -> dict:
+    n = _n_eller_none(n)
+    andel = float(n) / bas if n is not None and bas else None
+    return {"n": n, "andel": andel, "skyddad": n is None}
+
+
+def rapport_data(engine: Engine, omfang: Omfang, period: Period, urval: FlodesUrval = ALLA) -> dict:
+    """The report's JSON (issue 14): what :func:`floden` shows, with ``skydd`` at the top.
+
+    Reports are exports: suppressed unless processledning/admin chose otherwise.
+    """
+    f = floden(engine, omfang, period, urval, export=True)
+    alla = f.overlamningar[f.overlamningar["grupp"] == "alla"]
+    avslut = f.avslut[f.avslut["niva"] == "alla"]
+    return {
+        "fran": period.fran.isoformat(),
+        "till": period.till.isoformat(),
+        "skydd": f.skyddad,
+        "urval": {"kon": list(urval.kon), "aldersgrupp": list(urval.aldersgrupp), "insatstyp": list(urval.insatstyp)},
+        "episoder": _n_eller_none(f.n_episoder),
+        "personer": _n_eller_none(f.n_personer),
+        "lankar": [
+            {"fran": r.fran_enhet, "till": r.till_enhet, "n": _n_eller_none(r.n), "skyddad": bool(r.skyddad)}
+            for r in f.lankar.itertuples()
+        ],
+        "steg": [
+            {"steg": r.steg, "fran": r.fran, "till": r.till, "n": _n_eller_none(r.n), "skyddad": bool(r.skyddad)}
+            for r in f.steglankar.itertuples()
+        ],
+        "matris_insatstyp": [
+            {"enhet": r.enhet, "insatstyp": r.insatstyp, "n": _n_eller_none(r.n), "skyddad": bool(r.skyddad)}
+            for r in f.matris_insatstyp.itertuples()
+        ],
+        "insatstyper_utan_utforare": f.typer_utan_utforare,
+        "overlamningar": {
+            "personer": f.personer_med_overlamning,
+            "totalt": f.overlamningar_totalt,
+            "per_person": {r.kategori: _cell(r.n, f.n_personer) for r in alla.itertuples()},
+        },
+        "vantetid_dagar": {k: f.vantetid_alla[k] for k in ("median", "q1", "q3", "n")},
+        "vantande": dict(f.vantande),
+        "avslut": {r.utfall: _cell(r.n, f.n_episoder) for r in avslut.itertuples()},
+        **({"vagrad": f.vagrad_episoder or f.vagrad_personer} if f.vagrad_episoder or f.vagrad_personer else {}),
+    }
+
+
+def rapport_csv(data: dict) -> str:
+    """The report's links and matrices as one semicolon CSV (Swedish Excel): ``tabell;fran;till;n``."""
+    rader = ["tabell;fran;till;n"]
+    for r in data["lankar"]:
+        rader.append(f"lank;{r['fran']};{r['till']};{'' if r['n'] is None else r['n']}")
+    for r in data["steg"]:
+        rader.append(f"{r['steg']};{r['fran']};{r['till']};{'' if r['n'] is None else r['n']}")
+    for r in data["matris_insatstyp"]:
+        rader.append(f"insatstyp;{r['enhet']};{r['insatstyp']};{'' if r['n'] is None else r['n']}")
+    return "\ufeff" + "\r\n".join(rader) + "\r\n"
