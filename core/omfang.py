@@ -26,6 +26,10 @@ SIDOR_PER_ROLL: dict[str, tuple[str, ...]] = {
     "processledning": ("oversikt", "malgrupp", "mote", "data", "granskning"),
     "admin": ("oversikt", "malgrupp", "mote", "data", "granskning", "admin"),
 }
+# issue 14: Insatsflöden for every role (after Målgrupp in the navigation)
+for _roll in SIDOR_PER_ROLL:
+    _s = SIDOR_PER_ROLL[_roll]
+    SIDOR_PER_ROLL[_roll] = (*_s[: _s.index("malgrupp") + 1], "floden", *_s[_s.index("malgrupp") + 1 :])
 
 
 class BehorighetsFel(PermissionError):
