@@ -682,7 +682,12 @@ def _nodfarg(kod: str) -> str:
 
 
 def flodesdiagram_data(
-    noder: pd.DataFrame, lankar: pd.DataFrame, etiketter: dict[str, str], ordning: list[str], steg: list[str]
+    noder: pd.DataFrame,
+    lankar: pd.DataFrame,
+    etiketter: dict[str, str],
+    ordning: list[str],
+    steg: list[str],
+    hojd_px: int = 520,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The layout of the flow diagram: node rectangles and link ribbons, from shown numbers only.
 
@@ -726,6 +731,12 @@ def flodesdiagram_data(
         hojd[(r.steg, r.kod)] = max(bas, ut_b, in_b)
     nodrader = []
     topp: dict[tuple[str, str], float] = {}
+    # Every node gets room for its label (about 15 px), so small nodes never print on top of
+    # each other; the rectangle keeps its true height.
+    storsta = max(
+        [sum(hojd[k] + gap for k in hojd if k[0] == s) for s in steg if any(k[0] == s for k in hojd)] or [1.0]
+    )
+    rad = storsta * 15 / max(hojd_px - 15 * 12, 100)
     for s in steg:
         y = 0.0
         for r in sorted(synliga[synliga["steg"] == s].itertuples(), key=lambda r: pos.get(r.kod, 999)):
@@ -748,7 +759,7 @@ def flodesdiagram_data(
                     "text": f"{namn} {antal}",
                 }
             )
-            y += h + gap
+            y += max(h, rad) + gap
     ut_fylld = {k: topp[k] for k in topp}
     in_fylld = {k: topp[k] for k in topp}
     bandrader = []
@@ -817,7 +828,7 @@ def flodesdiagram(
     -------
     alt.LayerChart
     """
-    nodram, bandram = flodesdiagram_data(noder, lankar, etiketter, ordning, steg)
+    nodram, bandram = flodesdiagram_data(noder, lankar, etiketter, ordning, steg, hojd)
     ymax = float(nodram["y2"].max()) if not nodram.empty else 1.0
     xs = alt.Scale(domain=[-0.2, len(steg) - 0.35], nice=False)
     ys = alt.Scale(domain=[0, ymax * 1.02], reverse=True, nice=False)
@@ -831,7 +842,7 @@ def flodesdiagram(
     nod_tips = [alt.Tooltip("namn:N", title="Steg"), alt.Tooltip("antal:N", title="Personer")]
     band = (
         alt.Chart(bandram)
-        .mark_area(interpolate="monotone", opacity=0.45, strokeWidth=0)
+        .mark_area(interpolate="monotone", opacity=0.38, strokeWidth=0)
         .encode(x=x, y=y, y2="y2:Q", color=alt.Color("farg:N", scale=None), detail="band:N", tooltip=band_tips)
     )
     rutor = (
@@ -842,7 +853,7 @@ def flodesdiagram(
     nodram = nodram.assign(mitt=(nodram["y"] + nodram["y2"]) / 2, xt=nodram["x2"] + 0.02)
     etikett = (
         alt.Chart(nodram)
-        .mark_text(align="left", baseline="middle", fontSize=11, dx=2)
+        .mark_text(align="left", baseline="middle", fontSize=11, dx=2, fontWeight=600, color="#1a1a1a")
         .encode(
             x=alt.X("xt:Q", scale=xs, axis=None),
             y=alt.Y("mitt:Q", scale=ys, axis=None),

@@ -156,7 +156,7 @@ def sammanfattning(f) -> None:
     k[0].metric("Insatser (remisser)", text.tal(f.n_episoder, skyddad=f.n_episoder is None), border=True)
     k[1].metric("Personer", text.tal(f.n_personer, skyddad=f.n_personer is None), border=True)
     k[2].metric(
-        "Personer med minst en överlämning",
+        "Bytt enhet (personer)",
         text.tal(f.personer_med_overlamning, skyddad=f.personer_med_overlamning is None),
         border=True,
         help="Byte av utförande enhet mellan två insatser i följd för samma person.",
@@ -195,9 +195,9 @@ def flodet_block(omfang: Omfang, f, period: Period, urval: FlodesUrval) -> None:
             {"steg1": "1:a insatsen", "steg2": "2:a insatsen", "steg3": "3:e insatsen", "steg4": "Sedan"},
             titel="Hur går personerna mellan enheterna?",
             undertitel=[
-                "Varje band är personer som gick från en insats till nästa; en enhet som syns igen längre till "
-                "höger är en återkomst (t.ex. ekonomiskt bistånd → arbete och integration → ekonomiskt bistånd).",
-                "Efter den sista insatsen: hur den slutade. Tunna grå band och små rutor är dolda av röjandeskäl.",
+                "Varje band är personer som gick från en insats till nästa. En enhet som syns igen till höger "
+                "är en återkomst.",
+                "Sista steget: hur den sista insatsen slutade. Tunna grå band och små rutor är dolda (röjandeskydd).",
             ],
         )
     )
@@ -341,8 +341,9 @@ def insatstyper_block(omfang: Omfang, f, period: Period, urval: FlodesUrval) -> 
     if f.typer_utan_utforare:
         namn = ", ".join(f"{t} ({koder.INSATSTYP[int(t)]})" for t in f.typer_utan_utforare)
         st.markdown(
-            f"**Ingen enhet gav under perioden insatstyp {namn}.** En tom kolumn är ett fynd: "
-            "finns det någon som kan erbjuda den insatsen?"
+            f"**Ingen enhet gav under perioden {'insatstyp' if len(f.typer_utan_utforare) == 1 else 'insatstyperna'} "
+            f"{namn}.** En tom kolumn är ett fynd: finns det någon som kan erbjuda "
+            f"{'den insatsen' if len(f.typer_utan_utforare) == 1 else 'de insatserna'}?"
         )
     if celler.empty:
         st.info("Inga insatser under perioden.")
@@ -476,7 +477,7 @@ def vantetid_block(omfang: Omfang, f, period: Period, urval: FlodesUrval) -> Non
     rad = d.assign(
         etikett=[et.get(k, k) for k in d["kod"]],
         text=[
-            text.dolt() if s else ("–" if pd.isna(m) else f"{text.tal(m)} ({text.tal(a)}–{text.tal(b)})")
+            text.dolt() if s else ("–" if pd.isna(m) else f"{text.tal(m)} dagar ({text.tal(a)}–{text.tal(b)})")
             for m, a, b, s in zip(d["median"], d["q1"], d["q3"], d["skyddad"], strict=True)
         ],
     )
