@@ -581,7 +581,10 @@ def floden(
     er_val = er.loc[valda] if len(valda) else er.iloc[0:0]
     startade_mask = er_val["utfall"] != VANTAR if not er_val.empty else pd.Series([], dtype=bool)
     dagar = pd.Series(
-        [(_dag(s) - _dag(r)).days for s, r in zip(ep_val["startdatum"], ep_val["remissdatum"], strict=True)]
+        [
+            None if _dag(s) is None else (_dag(s) - _dag(r)).days
+            for s, r in zip(ep_val["startdatum"], ep_val["remissdatum"], strict=True)
+        ]
         if not ep_val.empty
         else [],
         index=ep_val.index,
@@ -623,7 +626,10 @@ def floden(
             avrader.append({"niva": "kon", "kod": kon, "utfall": u, "n": fu_kon.get((u, kon))})
     vantetid = pd.DataFrame(vrader, columns=["niva", "kod", "startade", "q1", "median", "q3"])
     vantetid["startade"] = _int(list(vantetid["startade"]))
-    vantetid["skyddad"] = vantetid["median"].isna() & vantetid["startade"].notna() & (vantetid["startade"] > 0)
+    # hidden: the number of started episodes, or the statistics over too few of them (rule 4)
+    vantetid["skyddad"] = (
+        vantetid["startade"].isna() | (vantetid["median"].isna() & (vantetid["startade"] > 0))
+    ).astype(bool)
     avslut = _ram(avrader, ["niva", "kod", "utfall", "n"])
 
     n_vant = fu_alla.get(VANTAR)
