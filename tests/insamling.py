@@ -162,7 +162,10 @@ def _floden_delgrupper(varld: Varld, foralder: str, v: str, kodord, marg_visad: 
     namn = {k: f"{foralder}|{v}={k}" for k in kodord}
     varld.partitioner.append((foralder, list(namn.values())))
     for k, g in namn.items():
-        varld.grupp(g, DOLD if _n(marg_visad.get(k)) is None else _n(marg_visad[k]))
+        if k not in marg_visad:
+            varld.grupp(g, None)  # not shown anywhere: the reader infers it
+        else:
+            varld.grupp(g, DOLD if _n(marg_visad[k]) is None else _n(marg_visad[k]))
         varld.sanning[("n", g)] = int(marg_sann.get(k, 0))
         varld.lika.append((("n", g), (foralder, v, k)))
         for y in kodord:
@@ -195,6 +198,8 @@ def samla_floden(eng, period, *, med_kon: bool = True) -> tuple[Varld, Varld]:
 
     def nodmarg(f, s):
         d = {r.kod: r.n for r in f.noder[f.noder["steg"] == s].itertuples()}
+        if not f.skyddad:  # the truth: the persons already out are the rest
+            d[floden.UTE] = f.n_personer - sum(int(x) for x in d.values())
         return d
 
     def personvy(g: str, p, s_):

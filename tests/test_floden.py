@@ -265,3 +265,30 @@ def test_rapport_floden(liten, capsys, monkeypatch):
     assert {"fran": "eai", "till": "eb", "n": None, "skyddad": True} in d["lankar"]
     assert cli.main(["report", "floden", "--fran", "2019-13-01", "--till", "2019-09-15"]) == 1
     assert "Ogiltigt datum" in capsys.readouterr().err
+
+
+def test_rapportsektion_samma_siffror_som_sidan(liten):
+    from core import rapportpaket
+
+    # the round of the fixture is 2019-09 (2019-09-15): the period is the page's default one
+    assert fl.period_for_omgang(liten, "2019-09") == PERIOD
+    sek = fl.rapportsektion(liten, POLITIKER, "2019-09")
+    sida = fl.floden(liten, POLITIKER, PERIOD, export=True)
+    tabeller = {t.rubrik: t for t in sek.tabeller}
+    flodet = tabeller["Flödet: personer från en insats till nästa"].df
+    assert [None if pd.isna(x) else int(x) for x in flodet["Personer"]] == [
+        None if s else int(n) for n, s in zip(sida.steglankar["n"], sida.steglankar["skyddad"], strict=True)
+    ]
+    rem = tabeller["Remisser: remitterande × utförande enhet (insatser)"].df.set_index("Remitterande enhet")
+    assert rem.loc["Ekonomiskt bistånd", "Arbete och integration"] == 9  # the page's eb -> eai
+    assert len(sek.diagram) <= 2
+    # the pack renders it: PDF (charts offline to PNG) and workbook
+    p = rapportpaket.Paket(
+        omgang=rapportpaket.oversikt_matt._alla_omgangar(liten)[0],
+        skyddad=True,
+        skapad=dt.datetime(2019, 9, 20),
+        dataversion="test",
+        sektioner=[sek],
+    )
+    assert rapportpaket.pdf(p)[:4] == b"%PDF"
+    assert rapportpaket.xlsx(p)[:2] == b"PK"

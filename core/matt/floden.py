@@ -88,6 +88,10 @@ OVERLAMNINGAR: dict[str, str] = {"0": "Ingen", "1": "En", "2": "Två", "3+": "Tr
 KON: dict[str, str] = {"K": "Kvinnor", "M": "Män"}
 
 FlodesFel = ValueError
+OSKYDDBAR = (
+    "Av röjandeskäl kan en del av siffrorna inte visas för det här urvalet (för få insatser att skydda); "
+    "vidga urvalet eller perioden."
+)
 
 
 # --- periods and filters ----------------------------------------------------------------------
@@ -362,6 +366,7 @@ class _SkyddadVy(_Vy):
 
         self.fr = frislapp.Frislapp(pop)
         self.vagrad: str | None = None
+        self.fel: str | None = None
         try:
             if len(villkor) > frislapp.MAX_DIMENSIONER:
                 raise frislapp.FrislappFel("Av röjandeskäl kan högst två villkor kombineras i ett urval.")
@@ -373,30 +378,46 @@ class _SkyddadVy(_Vy):
     def n(self):
         from core import utsnitt
 
-        return None if self.vagrad else utsnitt.gruppstorlek(self.fr, self.g)
+        return self._las(lambda: utsnitt.gruppstorlek(self.fr, self.g), lambda: None)
+
+    def _las(self, fn, tomt):
+        """A view of the release; a layer the engine cannot protect shows nothing (said once)."""
+        from core import revision
+
+        if self.vagrad:
+            return tomt()
+        try:
+            return fn()
+        except revision.RevisionsFel:
+            self.fel = OSKYDDBAR
+            return tomt()
 
     def fordelning(self, v, kodord):
         from core import utsnitt
 
-        if self.vagrad:
-            return dict.fromkeys(kodord)
-        return dict(zip(kodord, utsnitt.antal(self.fr, self.g, [utsnitt.Fraga(v, k) for k in kodord]), strict=True))
+        return self._las(
+            lambda: dict(
+                zip(kodord, utsnitt.antal(self.fr, self.g, [utsnitt.Fraga(v, k) for k in kodord]), strict=True)
+            ),
+            lambda: dict.fromkeys(kodord),
+        )
 
     def kors(self, v1, k1, v2, k2):
         from core import utsnitt
 
-        if self.vagrad:
-            return {(a, b): None for a in k1 for b in k2}
-        return utsnitt.korsceller(self.fr, self.g, v1, k1, v2, k2)
+        return self._las(
+            lambda: utsnitt.korsceller(self.fr, self.g, v1, k1, v2, k2),
+            lambda: {(a, b): None for a in k1 for b in k2},
+        )
 
     def lankar(self, steg, kodord):
         from core import kedja
 
-        if self.vagrad:
-            return {
-                (v1, a, b): None for v1, v2 in zip(steg, steg[1:], strict=False) for a in kodord[v1] for b in kodord[v2]
-            }
-        return kedja.lankar(self.fr, self.g, steg, kodord)
+        par = list(zip(steg, steg[1:], strict=False))
+        return self._las(
+            lambda: kedja.lankar(self.fr, self.g, steg, kodord),
+            lambda: {(v1, a, b): None for v1, v2 in par for a in kodord[v1] for b in kodord[v2]},
+        )
 
 
 def _vy(pop: RamPopulation, villkor: dict, skyddad: bool) -> _Vy:
@@ -674,7 +695,9 @@ def floden(
         avslut=avslut,
         vagrad_episoder=vagrad_e,
         vagrad_personer=vagrad_p,
-        meddelanden=list(dict.fromkeys(meddelanden)),
+        meddelanden=list(
+            dict.fromkeys([*meddelanden, *(x for x in (getattr(ev, "fel", None), getattr(pv, "fel", None)) if x)])
+        ),
     )
 
 
@@ -776,3 +799,186 @@ def rapport_csv(data: dict) -> str:
     for r in data["matris_insatstyp"]:
         rader.append(f"insatstyp;{r['enhet']};{r['insatstyp']};{'' if r['n'] is None else r['n']}")
     return "\ufeff" + "\r\n".join(rader) + "\r\n"
+
+
+# --- the review pack (core/rapportpaket.py) -------------------------------------------------------
+
+KORT_TYP: dict[int, str] = {
+    1: "Arbetsträning",
+    2: "Jobbsök/coachning",
+    3: "Studier",
+    4: "Matchning",
+    5: "Praktik",
+    6: "Anst.stöd m. funktionsneds.",
+    7: "Anst.stöd u. funktionsneds.",
+    8: "Kommunal anställning",
+    9: "Feriejobb",
+    10: "Språk/SFI",
+    11: "Validering",
+    12: "Samordning",
+}
+
+
+def kortnamn(namn: str) -> str:
+    """A unit's name for nodes and column heads: without its parenthesis and without a leading
+    "Enheten för" (``Arbete och integration``)."""
+    kort = namn.split(" (")[0]
+    if kort.startswith("Enheten för "):
+        kort = kort[len("Enheten för ") :]
+        kort = kort[:1].upper() + kort[1:]
+    return kort
+
+
+def etiketter(engine: Engine) -> dict[str, str]:
+    """Every code the page names: units (short names), path ends, utfall, insatstyper."""
+    from sqlalchemy import select
+
+    from core.models import Enhet
+
+    with engine.connect() as conn:
+        namn = dict(conn.execute(select(Enhet.enhet, Enhet.namn)).all())
+    ut = {**SLUTNODER, FLER: "Fler steg", **UTFALL, SAKNAS: koder.SAKNAS_ETIKETT}
+    ut |= {str(k): f"{k} {v}" for k, v in KORT_TYP.items()}
+    ut |= {k: kortnamn(v or k) for k, v in namn.items()}
+    return ut
+
+
+def _matris(celler: pd.DataFrame, rad: str, kolumn: str, et: dict[str, str], rubrik: str) -> pd.DataFrame:
+    rader = list(dict.fromkeys(celler[rad]))
+    kolumner = list(dict.fromkeys(celler[kolumn]))
+    idx = {
+        (str(a), str(b)): (None if s else int(n))
+        for a, b, n, s in celler[[rad, kolumn, "n", "skyddad"]].itertuples(index=False)
+    }
+    ut = {rubrik: [et.get(str(r), str(r)) for r in rader]}
+    for k in kolumner:
+        ut[et.get(str(k), str(k))] = [idx[(str(r), str(k))] for r in rader]
+    return pd.DataFrame(ut)
+
+
+def rapportsektion(engine: Engine, omfang: Omfang, omgang_id: str):
+    """The review pack's section: the twelve months up to the round, as the page shows them
+    with ``export=True`` (protected unless processledning/admin chose otherwise)."""
+    from core import charts, text
+    from core.rapportpaket import Sektion, Tabell
+
+    period = period_for_omgang(engine, omgang_id)
+    f = floden(engine, omfang, period, export=True)
+    et = etiketter(engine)
+    meningar = [
+        f"Insatser med remiss {text.datum(period.fran)}–{text.datum(period.till)}: "
+        f"{text.tal(f.n_episoder, skyddad=f.n_episoder is None)} insatser för "
+        f"{text.antal_personer(f.n_personer, skyddad=f.n_personer is None)}; "
+        f"{text.tal(f.personer_med_overlamning, skyddad=f.personer_med_overlamning is None)} personer bytte "
+        "utförande enhet minst en gång."
+    ]
+    v = f.vantetid_alla
+    if v["median"] is not None:
+        meningar.append(
+            f"Väntetiden från remiss till start var i median {text.tal(v['median'])} dagar "
+            f"(kvartiler {text.tal(v['q1'])}–{text.tal(v['q3'])})."
+        )
+    if f.typer_utan_utforare:
+        meningar.append(
+            "Ingen enhet gav insatstyp "
+            + ", ".join(f"{t} ({koder.INSATSTYP[int(t)]})" for t in f.typer_utan_utforare)
+            + " under perioden."
+        )
+    sek = Sektion("Insatsflöden", meningar)
+    steg = {"steg1": "1 → 2", "steg2": "2 → 3", "steg3": "3 → sedan"}
+    sek.tabeller.append(
+        Tabell(
+            "Flödet: personer från en insats till nästa",
+            pd.DataFrame(
+                {
+                    "Steg": [steg[s] for s in f.steglankar["steg"]],
+                    "Från": [et.get(k, k) for k in f.steglankar["fran"]],
+                    "Till": [et.get(k, k) for k in f.steglankar["till"]],
+                    "Personer": [
+                        None if s else int(n) for n, s in zip(f.steglankar["n"], f.steglankar["skyddad"], strict=True)
+                    ],
+                }
+            ),
+            antal=("Personer",),
+        )
+    )
+    rem = _matris(f.lankar, "fran_enhet", "till_enhet", et, "Remitterande enhet")
+    sek.tabeller.append(
+        Tabell("Remisser: remitterande × utförande enhet (insatser)", rem, antal=tuple(rem.columns[1:]))
+    )
+    typ = _matris(f.matris_insatstyp, "enhet", "insatstyp", et, "Utförande enhet")
+    sek.tabeller.append(Tabell("Utförande enhet × insatstyp (insatser)", typ, antal=tuple(typ.columns[1:])))
+    o = f.overlamningar[f.overlamningar["grupp"] == "alla"]
+    sek.tabeller.append(
+        Tabell(
+            "Överlämningar per person",
+            pd.DataFrame(
+                {
+                    "Överlämningar": [OVERLAMNINGAR[k] for k in o["kategori"]],
+                    "Personer": [None if s else int(n) for n, s in zip(o["n"], o["skyddad"], strict=True)],
+                    "Andel": [
+                        None if s or pd.isna(a) else float(a) for a, s in zip(o["andel"], o["skyddad"], strict=True)
+                    ],
+                }
+            ),
+            andelar=("Andel",),
+            antal=("Personer",),
+        )
+    )
+    vt = f.vantetid[(f.vantetid["niva"] == "enhet") & (f.vantetid["startade"].isna() | (f.vantetid["startade"] > 0))]
+    sek.tabeller.append(
+        Tabell(
+            "Väntetid från remiss till start per utförande enhet (dagar)",
+            pd.DataFrame(
+                {
+                    "Utförande enhet": [et.get(k, k) for k in vt["kod"]],
+                    "Startade insatser": [None if pd.isna(n) else int(n) for n in vt["startade"]],
+                    "Median": [
+                        None if s or pd.isna(m) else float(m) for m, s in zip(vt["median"], vt["skyddad"], strict=True)
+                    ],
+                    "Första kvartil": [
+                        None if s or pd.isna(m) else float(m) for m, s in zip(vt["q1"], vt["skyddad"], strict=True)
+                    ],
+                    "Tredje kvartil": [
+                        None if s or pd.isna(m) else float(m) for m, s in zip(vt["q3"], vt["skyddad"], strict=True)
+                    ],
+                }
+            ),
+            antal=("Startade insatser",),
+        )
+    )
+    sek.diagram.append(
+        charts.flodesdiagram(
+            f.noder,
+            f.steglankar,
+            et,
+            [*f.enheter, *SLUTNODER, FLER],
+            list(STEG),
+            {"steg1": "1:a insatsen", "steg2": "2:a insatsen", "steg3": "3:e insatsen", "steg4": "Sedan"},
+            titel="Hur går personerna mellan enheterna?",
+            hojd=420,
+        ).properties(width=640)
+    )
+    return sek
+
+
+# --- the benchmark (the lead wires these into core/bench.py) --------------------------------------
+
+
+def _bench(roll: str, urval: FlodesUrval = ALLA):
+    def anrop(engine, omgang_id):
+        from core import frislapp
+
+        frislapp.rensa_cache()  # cold: the release is built as after an import
+        return floden(engine, Omfang(roll), period_for_omgang(engine, omgang_id), urval)
+
+    return anrop
+
+
+BENCH_ANROP = [
+    ("Insatsflöden: allt, politiker (kallt)", _bench("politiker")),
+    ("Insatsflöden: kvinnor, politiker (kallt)", _bench("politiker", FlodesUrval(kon=("K",)))),
+    ("Insatsflöden: insatstyp 1, politiker (kallt)", _bench("politiker", FlodesUrval(insatstyp=("1",)))),
+    ("Insatsflöden: allt, admin", _bench("admin")),
+    ("Insatsflöden: kvinnor, admin", _bench("admin", FlodesUrval(kon=("K",)))),
+]

@@ -14,7 +14,7 @@ from core.matt.floden import FlodesUrval, Period
 from core.omfang import Omfang
 from core.ui.grafik import diagram
 from core.ui.inloggning import anvandarnamn
-from core.ui.motor import TTL_DATA, _engine, dataversion, enheter_i_ordning, kort_enhetsnamn
+from core.ui.motor import TTL_DATA, _engine, dataversion, enheter_i_ordning
 from core.ui.tabeller import _antal_eller_farre, _filnamn, nedladdning_med_skydd, tabell
 
 FLODEN_VYER = ("Flödet", "Remisser", "Insatstyper", "Överlämningar", "Väntetid", "Avslut")
@@ -26,20 +26,7 @@ FLODEN_NYCKLAR = {
     "fran": "floden_fran",
     "till": "floden_till",
 }
-KORT_TYP = {
-    1: "Arbetsträning",
-    2: "Jobbsök/coachning",
-    3: "Studier",
-    4: "Matchning",
-    5: "Praktik",
-    6: "Anst.stöd m. funktionsneds.",
-    7: "Anst.stöd u. funktionsneds.",
-    8: "Kommunal anställning",
-    9: "Feriejobb",
-    10: "Språk/SFI",
-    11: "Validering",
-    12: "Samordning",
-}
+KORT_TYP = floden_matt.KORT_TYP
 
 
 # --- loading -------------------------------------------------------------------------------------
@@ -62,14 +49,7 @@ def _period(url: str, omgang_id: str, version: str) -> Period:
 
 def enhetsetiketter() -> dict[str, str]:
     """Unit code -> a short Swedish name (``Arbete och integration``) for nodes and heads."""
-    ut = {}
-    for kod, namn in enheter_i_ordning().items():
-        kort = kort_enhetsnamn(namn)
-        if kort.startswith("Enheten för "):
-            kort = kort[len("Enheten för ") :]
-            kort = kort[:1].upper() + kort[1:]
-        ut[kod] = kort
-    return ut
+    return {kod: floden_matt.kortnamn(namn) for kod, namn in enheter_i_ordning().items()}
 
 
 def etiketter() -> dict[str, str]:
@@ -152,6 +132,8 @@ def sammanfattning(f) -> None:
     )
     for vagrad in dict.fromkeys(x for x in (f.vagrad_episoder, f.vagrad_personer) if x):
         st.warning(f"{vagrad} Av röjandeskäl visas inte allt; ändra urvalet.")
+    for meddelande in f.meddelanden:
+        st.warning(meddelande)
     k = st.columns(4)
     k[0].metric("Insatser (remisser)", text.tal(f.n_episoder, skyddad=f.n_episoder is None), border=True)
     k[1].metric("Personer", text.tal(f.n_personer, skyddad=f.n_personer is None), border=True)
