@@ -88,6 +88,12 @@ OVERLAMNINGAR: dict[str, str] = {"0": "Ingen", "1": "En", "2": "Två", "3+": "Tr
 KON: dict[str, str] = {"K": "Kvinnor", "M": "Män"}
 
 FlodesFel = ValueError
+# A suppressed scope combines at most one filter condition here: a flow's chain of cross-tabs
+# over two dimensions is too costly to audit on a page (and rarely shows anything).
+MAX_VILLKOR = 1
+# (population key, threshold, filter dimensions) of requests whose layers the engine could not
+# protect (each then shows nothing).
+_OSKYDDBARA: dict[tuple, bool] = {}
 OSKYDDBAR = (
     "Av röjandeskäl kan en del av siffrorna inte visas för det här urvalet (för få insatser att skydda); "
     "vidga urvalet eller perioden."
@@ -367,9 +373,12 @@ class _SkyddadVy(_Vy):
         self.fr = frislapp.Frislapp(pop)
         self.vagrad: str | None = None
         self.fel: str | None = None
+        self.villkor = villkor
         try:
-            if len(villkor) > frislapp.MAX_DIMENSIONER:
-                raise frislapp.FrislappFel("Av röjandeskäl kan högst två villkor kombineras i ett urval.")
+            if len(villkor) > MAX_VILLKOR:
+                raise frislapp.FrislappFel(
+                    "Av röjandeskäl visar Insatsflöden ett villkor i taget (kön, åldersgrupp eller insatstyp) för din roll."
+                )
             self.g = frislapp.grupp(villkor, pop)
             self.vagrad = frislapp.vagran(self.fr, self.g)
         except frislapp.FrislappFel as e:
@@ -386,9 +395,17 @@ class _SkyddadVy(_Vy):
 
         if self.vagrad:
             return tomt()
+        nyckel = (self.fr.pop.nyckel, self.fr.troskel, tuple(sorted(self.villkor)))
+        if nyckel in _OSKYDDBARA:
+            self.fel = OSKYDDBAR
+            return tomt()
         try:
             return fn()
         except revision.RevisionsFel:
+            # remembered, so the same request does not run the audit to its end again
+            _OSKYDDBARA[nyckel] = True
+            while len(_OSKYDDBARA) > 200:
+                _OSKYDDBARA.pop(next(iter(_OSKYDDBARA)))
             self.fel = OSKYDDBAR
             return tomt()
 
