@@ -80,3 +80,25 @@ def test_vantelistan_loggas_och_aldrig_for_politiker(databas):
         logg = c.execute(select(Granskningslogg.handelse, Granskningslogg.detalj)).all()
     assert any(h == "personlista" and "floden" in (d or "") for h, d in logg)
     assert any(df.value.shape[0] > 0 and "Väntat, dagar" in df.value.columns for df in at.dataframe)
+
+
+def test_politiker_ett_villkor_i_taget(databas):
+    at = _floden("politiker")
+    at.multiselect(key="floden_kon").set_value(["K"])
+    at.multiselect(key="floden_insatstyp").set_value(["1"]).run()
+    assert not at.exception
+    assert any("ett villkor i taget" in w.value for w in at.warning)
+    metrik = {m.label: m.value for m in at.metric}
+    assert metrik["Insatser (remisser)"] == "dolt"  # the episodes' tables refused as a whole
+    assert metrik["Personer"] != "dolt"  # the flow (all insatstyper) for women is shown
+
+
+def test_processledning_egen_period(databas):
+    at = _floden("processledning")
+    at.toggle(key="floden_egen_period").set_value(True).run()
+    import datetime as dt
+
+    at.date_input(key="floden_fran").set_value(dt.date(2020, 1, 1))
+    at.date_input(key="floden_till").set_value(dt.date(2020, 12, 31)).run()
+    assert not at.exception
+    assert any("2020-01-01–2020-12-31" in c.value for c in at.caption)
