@@ -470,6 +470,10 @@ def vantetid_block(omfang: Omfang, f, period: Period, urval: FlodesUrval) -> Non
             undertitel="Dagar från remiss till start per utförande enhet: median (streck) och mittersta hälften (stapel).",
         )
     )
+    if f.skyddad:
+        st.caption(
+            "Median och kvartiler visas bara där antalet startade insatser visas och är minst fem; annars står ”dolt”."
+        )
     a, b = st.columns(2)
     with a:
         tabell(vantetidstabell(vt, et, "enhet"))
