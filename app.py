@@ -23,6 +23,7 @@ SIDOR = {
     "mote": dict(page="pages/mote.py", title="Möte", url_path="mote"),
     # issue 14
     "floden": dict(page="pages/floden.py", title="Insatsflöden", url_path="floden"),
+    "sammanfattning": dict(page="pages/sammanfattning.py", title="Sammanfattning", url_path="sammanfattning"),
 }
 # Pages that read the round chosen in the sidebar, and those that read the Målgrupp filter.
 MED_OMGANGSVAL = {"oversikt", "malgrupp", "mote"}
