@@ -21,11 +21,14 @@ SIDOR = {
     "granskning": dict(page="pages/granskning.py", title="Granskningslogg", url_path="granskning"),
     "admin": dict(page="pages/admin.py", title="Användare", url_path="admin"),
     "mote": dict(page="pages/mote.py", title="Möte", url_path="mote"),
+    # issue 14
+    "floden": dict(page="pages/floden.py", title="Insatsflöden", url_path="floden"),
     "sammanfattning": dict(page="pages/sammanfattning.py", title="Sammanfattning", url_path="sammanfattning"),
 }
 # Pages that read the round chosen in the sidebar, and those that read the Målgrupp filter.
 MED_OMGANGSVAL = {"oversikt", "malgrupp", "mote"}
 MED_URVAL = {"malgrupp", "mote"}
+MED_OMGANGSVAL |= {"floden"}  # issue 14: the period is the twelve months up to the round
 
 # --- issue 16: Prioritering and Min enhet (both read the round chosen in the sidebar) --------
 SIDOR["prioritering"] = dict(page="pages/prioritering.py", title="Prioritering", url_path="prioritering")

@@ -762,3 +762,338 @@ def prioriteringskarta(celler: pd.DataFrame, potential_etikett: dict, niva_etike
         )
     )
     return alt.layer(*karta.layer, ram).properties(title=karta.title, height=alt.Step(34), width=alt.Step(110))
+
+
+# --- Insatsflöden: the flow diagram, the referral and insatstyp matrices (issue 14) -----------
+
+# One colour per delivering unit (the process units strong, the external ones muted); path ends
+# in greys and greens. Units not listed get the neutral teal.
+ENHETSFARGER: dict[str, str] = {
+    "eb": "#1f5f8b",
+    "eai": "#2f7e79",
+    "reu": "#7a5195",
+    "vux": "#8c6d31",
+    "vuxutb": "#5b8e3e",
+    "af": "#b5651d",
+    "fk": "#8a8a8a",
+    "region": "#a04a6a",
+    "annan": "#9a9a9a",
+}
+SLUTFARGER: dict[str, str] = {
+    "s_arbete": "#3f8f3f",
+    "s_studier": "#6aa84f",
+    "s_ersattning": "#999966",
+    "s_avbrott": "#b04a3a",
+    "s_ovrigt": "#a3a3a3",
+    "s_pagar": "#c9c9c9",
+    "fler": "#7f7f7f",
+}
+_FLODE_NODBREDD = 0.13
+_FLODE_KURVPUNKTER = 18
+
+
+def _nodfarg(kod: str) -> str:
+    return ENHETSFARGER.get(kod) or SLUTFARGER.get(kod) or NEUTRAL_FARG
+
+
+def flodesdiagram_data(
+    noder: pd.DataFrame,
+    lankar: pd.DataFrame,
+    etiketter: dict[str, str],
+    ordning: list[str],
+    steg: list[str],
+    hojd_px: int = 520,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The layout of the flow diagram: node rectangles and link ribbons, from shown numbers only.
+
+    A node's height is its count; a hidden node (and a hidden link) is drawn with a fixed
+    height that depends only on the *shown* links through it — never on its value (rule 5).
+    Nodes keep a fixed order (``ordning``: units, then path ends), never ordered by value.
+
+    Parameters
+    ----------
+    noder : ``steg, kod, n, skyddad`` (``Floden.noder``).
+    lankar : ``steg, fran, till, n, skyddad`` (``Floden.steglankar``; ``steg`` is the source's).
+    etiketter : code -> Swedish label.
+    ordning : the codes in drawing order.
+    steg : the step variables, left to right.
+
+    Returns
+    -------
+    (nodram, bandram)
+        ``nodram``: ``steg, kolumn, kod, namn, x, x2, y, y2, farg, antal, text``;
+        ``bandram``: ``band, fran, till, x, y, y2, farg, dold, antal, fran_namn, till_namn``
+        (one row per point of each ribbon). Hidden counts appear only as "dolt".
+    """
+    kol = {s: i for i, s in enumerate(steg)}
+    pos = {k: i for i, k in enumerate(ordning)}
+    synliga = noder[(noder["skyddad"]) | (noder["n"].fillna(0) > 0)].copy()
+    lk = lankar[(lankar["skyddad"]) | (lankar["n"].fillna(0) > 0)].copy()
+    lk["mal"] = [steg[kol[s] + 1] for s in lk["steg"]]
+    visade = [int(n) for n in noder.loc[~noder["skyddad"], "n"]]
+    skala = max([*visade, 1])
+    tunn = max(skala * 0.012, 0.4)  # a hidden link: a thin ribbon of the same width everywhere
+    gap = skala * 0.06
+
+    def band_bredd(r) -> float:
+        return tunn if r.skyddad else float(r.n)
+
+    hojd: dict[tuple[str, str], float] = {}
+    for r in synliga.itertuples():
+        ut_b = sum(band_bredd(x) for x in lk[(lk["steg"] == r.steg) & (lk["fran"] == r.kod)].itertuples())
+        in_b = sum(band_bredd(x) for x in lk[(lk["mal"] == r.steg) & (lk["till"] == r.kod)].itertuples())
+        bas = tunn * 3 if r.skyddad else float(r.n)
+        hojd[(r.steg, r.kod)] = max(bas, ut_b, in_b)
+    nodrader = []
+    topp: dict[tuple[str, str], float] = {}
+    # Every node gets room for its label (about 15 px), so small nodes never print on top of
+    # each other; the rectangle keeps its true height.
+    storsta = max(
+        [sum(hojd[k] + gap for k in hojd if k[0] == s) for s in steg if any(k[0] == s for k in hojd)] or [1.0]
+    )
+    rad = storsta * 15 / max(hojd_px - 15 * 12, 100)
+    for s in steg:
+        y = 0.0
+        for r in sorted(synliga[synliga["steg"] == s].itertuples(), key=lambda r: pos.get(r.kod, 999)):
+            h = hojd[(s, r.kod)]
+            topp[(s, r.kod)] = y
+            antal = text.dolt() if r.skyddad else text.tal(int(r.n))
+            namn = etiketter.get(r.kod, r.kod)
+            nodrader.append(
+                {
+                    "steg": s,
+                    "kolumn": kol[s],
+                    "kod": r.kod,
+                    "namn": namn,
+                    "x": kol[s] - _FLODE_NODBREDD / 2,
+                    "x2": kol[s] + _FLODE_NODBREDD / 2,
+                    "y": y,
+                    "y2": y + h,
+                    "farg": _nodfarg(r.kod),
+                    "antal": antal,
+                    "text": f"{namn} {antal}",
+                }
+            )
+            y += max(h, rad) + gap
+    ut_fylld = {k: topp[k] for k in topp}
+    in_fylld = {k: topp[k] for k in topp}
+    bandrader = []
+    lk = lk.assign(
+        _fp=[pos.get(k, 999) for k in lk["fran"]],
+        _tp=[pos.get(k, 999) for k in lk["till"]],
+    ).sort_values(["steg", "_fp", "_tp"])
+    t = [i / (_FLODE_KURVPUNKTER - 1) for i in range(_FLODE_KURVPUNKTER)]
+    for i, r in enumerate(lk.itertuples()):
+        a, b = (r.steg, r.fran), (r.mal, r.till)
+        if a not in topp or b not in topp:
+            continue  # a link into a node nobody reaches (cannot happen with a consistent release)
+        w = band_bredd(r)
+        y0, y1 = ut_fylld[a], in_fylld[b]
+        ut_fylld[a] += w
+        in_fylld[b] += w
+        x0, x1 = kol[r.steg] + _FLODE_NODBREDD / 2, kol[r.mal] - _FLODE_NODBREDD / 2
+        antal = text.dolt() if r.skyddad else text.tal(int(r.n))
+        for tt in t:
+            s_ = tt * tt * (3 - 2 * tt)
+            bandrader.append(
+                {
+                    "band": i,
+                    "fran": r.fran,
+                    "till": r.till,
+                    "x": x0 + (x1 - x0) * tt,
+                    "y": y0 + (y1 - y0) * s_,
+                    "y2": y0 + w + (y1 - y0) * s_,
+                    "farg": "#bdbdbd" if r.skyddad else _nodfarg(r.fran),
+                    "dold": bool(r.skyddad),
+                    "antal": antal,
+                    "fran_namn": etiketter.get(r.fran, r.fran),
+                    "till_namn": etiketter.get(r.till, r.till),
+                }
+            )
+    nodram = pd.DataFrame(
+        nodrader, columns=["steg", "kolumn", "kod", "namn", "x", "x2", "y", "y2", "farg", "antal", "text"]
+    )
+    bandram = pd.DataFrame(
+        bandrader,
+        columns=["band", "fran", "till", "x", "y", "y2", "farg", "dold", "antal", "fran_namn", "till_namn"],
+    )
+    return nodram, bandram
+
+
+def flodesdiagram(
+    noder: pd.DataFrame,
+    lankar: pd.DataFrame,
+    etiketter: dict[str, str],
+    ordning: list[str],
+    steg: list[str],
+    rubriker: dict[str, str],
+    *,
+    titel: str,
+    undertitel: str | list[str] | None = None,
+    hojd: int = 520,
+) -> alt.LayerChart:
+    """The flow diagram: each person's path through the delivering units, step by step.
+
+    Ribbons (``mark_area`` with ``y``/``y2`` per link) between node rectangles (``mark_rect``),
+    labelled nodes, one column per step; a loop eb → eai → eb shows as eb in the first column,
+    eai in the second and eb again in the third. Hidden links are thin grey ribbons of one
+    width, hidden nodes small boxes, both read "dolt".
+
+    Returns
+    -------
+    alt.LayerChart
+    """
+    nodram, bandram = flodesdiagram_data(noder, lankar, etiketter, ordning, steg, hojd)
+    ymax = float(nodram["y2"].max()) if not nodram.empty else 1.0
+    xs = alt.Scale(domain=[-0.2, len(steg) - 0.35], nice=False)
+    ys = alt.Scale(domain=[0, ymax * 1.02], reverse=True, nice=False)
+    x = alt.X("x:Q", scale=xs, axis=None)
+    y = alt.Y("y:Q", scale=ys, axis=None)
+    band_tips = [
+        alt.Tooltip("fran_namn:N", title="Från"),
+        alt.Tooltip("till_namn:N", title="Till"),
+        alt.Tooltip("antal:N", title="Personer"),
+    ]
+    nod_tips = [alt.Tooltip("namn:N", title="Steg"), alt.Tooltip("antal:N", title="Personer")]
+    band = (
+        alt.Chart(bandram)
+        .mark_area(interpolate="monotone", opacity=0.38, strokeWidth=0)
+        .encode(x=x, y=y, y2="y2:Q", color=alt.Color("farg:N", scale=None), detail="band:N", tooltip=band_tips)
+    )
+    rutor = (
+        alt.Chart(nodram)
+        .mark_rect(stroke="white", strokeWidth=0.5)
+        .encode(x=x, x2="x2:Q", y=y, y2="y2:Q", color=alt.Color("farg:N", scale=None), tooltip=nod_tips)
+    )
+    nodram = nodram.assign(mitt=(nodram["y"] + nodram["y2"]) / 2, xt=nodram["x2"] + 0.02)
+    etikett = (
+        alt.Chart(nodram)
+        .mark_text(align="left", baseline="middle", fontSize=11, dx=2, fontWeight=600, color="#1a1a1a")
+        .encode(
+            x=alt.X("xt:Q", scale=xs, axis=None),
+            y=alt.Y("mitt:Q", scale=ys, axis=None),
+            text="text:N",
+            tooltip=nod_tips,
+        )
+    )
+    kolumner = pd.DataFrame({"x": [float(i) for i in range(len(steg))], "rubrik": [rubriker[s] for s in steg]})
+    rubrik = (
+        alt.Chart(kolumner)
+        .mark_text(fontSize=12, fontWeight=600, baseline="bottom", dy=-6)
+        .encode(x=x, y=alt.Y(datum=0, scale=ys, axis=None), text="rubrik:N")
+    )
+    return alt.layer(band, rutor, etikett, rubrik).properties(
+        title=alt.Title(titel, subtitle=_undertitel(undertitel)), height=hojd
+    )
+
+
+def matris_data(celler: pd.DataFrame, rad: str, kolumn: str, etiketter: dict[str, str]) -> pd.DataFrame:
+    """The long frame of a count matrix for :func:`matris_karta`: ``rad, kolumn, varde,
+    skyddad, text, antal`` (labels for codes; a hidden cell has no value and reads "dolt")."""
+    rader = []
+    for r in celler.to_dict("records"):
+        skyddad = bool(r["skyddad"])
+        n = None if skyddad else int(r["n"])
+        antal = _antal_text(n, skyddad)
+        rader.append(
+            {
+                "rad": etiketter.get(str(r[rad]), str(r[rad])),
+                "kolumn": etiketter.get(str(r[kolumn]), str(r[kolumn])),
+                "varde": None if n is None else float(n),
+                "skyddad": skyddad,
+                "text": antal,
+                "antal": antal,
+            }
+        )
+    return pd.DataFrame(rader, columns=["rad", "kolumn", "varde", "skyddad", "text", "antal"])
+
+
+def matris_karta(
+    celler: pd.DataFrame,
+    rad: str,
+    kolumn: str,
+    etiketter: dict[str, str],
+    *,
+    titel: str,
+    rad_titel: str,
+    kolumn_titel: str,
+    undertitel: str | list[str] | None = None,
+) -> alt.LayerChart:
+    """A count matrix as a heatmap (referring × delivering unit; unit × insatstyp), the codes in
+    the frame's order, hidden cells uncoloured and "dolt"."""
+    data = matris_data(celler, rad, kolumn, etiketter)
+    topp = float(data["varde"].max()) if data["varde"].notna().any() else 1.0
+    tips = [
+        alt.Tooltip("rad:N", title=rad_titel),
+        alt.Tooltip("kolumn:N", title=kolumn_titel),
+        alt.Tooltip("antal:N", title="Antal"),
+    ]
+    return _karta(
+        data,
+        list(dict.fromkeys(data["rad"])),
+        list(dict.fromkeys(data["kolumn"])),
+        doman=[0, max(topp, 1.0)],
+        titel=titel,
+        undertitel=undertitel,
+        rad_titel=rad_titel,
+        kolumn_titel=kolumn_titel,
+        tips=tips,
+    )
+
+
+def vantetid_diagram(df: pd.DataFrame, *, titel: str, undertitel: str | list[str] | None = None) -> alt.LayerChart:
+    """Waiting time per group: the quartile range as a bar, the median as a tick and label.
+
+    ``df`` has ``etikett, q1, median, q3, text`` (rows without a shown median are not drawn)."""
+    ritade = df[df["median"].notna()]
+    ordning = list(df["etikett"])
+    y = alt.Y("etikett:N", sort=ordning, scale=alt.Scale(domain=ordning), title=None, axis=alt.Axis(labelLimit=260))
+    topp = float(ritade["q3"].max()) if not ritade.empty else 10.0
+    x = alt.X("q1:Q", title="Dagar från remiss till start", scale=alt.Scale(domain=[0, topp * 1.25], nice=False))
+    tips = [
+        alt.Tooltip("etikett:N", title="Grupp"),
+        alt.Tooltip("text:N", title="Median (kvartiler)"),
+    ]
+    lager = [
+        alt.Chart(ritade)
+        .mark_bar(color=NEUTRAL_FARG, opacity=0.35, height=12)
+        .encode(y=y, x=x, x2="q3:Q", tooltip=tips),
+        alt.Chart(ritade).mark_tick(color=NEUTRAL_FARG, thickness=3, size=16).encode(y=y, x="median:Q", tooltip=tips),
+        alt.Chart(df)
+        .mark_text(align="left", dx=6, fontSize=11)
+        .encode(y=y, x=alt.datum(topp * 1.0), text="text:N", tooltip=tips),
+    ]
+    return alt.layer(*lager).properties(title=alt.Title(titel, subtitle=_undertitel(undertitel)), height=alt.Step(22))
+
+
+def konsstaplar(
+    data: pd.DataFrame,
+    *,
+    ordning: list[str],
+    x_titel: str,
+    andel: bool,
+    titel: str,
+    undertitel: str | list[str] | None = None,
+) -> alt.Chart:
+    """Grouped bars by sex: ``etikett`` (in ``ordning``) × ``kon`` (Kvinnor/Män), length
+    ``varde`` (a share when ``andel``, else a count); hidden rows (``skyddad``) are not drawn."""
+    ritade = data[~data["skyddad"].astype(bool)].copy()
+    ritade["varde"] = ritade["varde"].astype(float)
+    y = alt.Y("etikett:N", sort=ordning, scale=alt.Scale(domain=ordning), title=None, axis=alt.Axis(labelLimit=280))
+    format_ = ANDEL_FORMAT if andel else ",d"
+    return (
+        alt.Chart(ritade[["etikett", "kon", "varde"]])
+        .mark_bar()
+        .encode(
+            y=y,
+            yOffset=alt.YOffset("kon:N", sort=KON_DOMAN, scale=alt.Scale(domain=KON_DOMAN)),
+            x=alt.X("varde:Q", title=x_titel, axis=alt.Axis(format=format_)),
+            color=kon_farg(),
+            tooltip=[
+                alt.Tooltip("kon:N", title="Kön"),
+                alt.Tooltip("etikett:N", title="Grupp"),
+                alt.Tooltip("varde:Q", title=x_titel, format=format_),
+            ],
+        )
+        .properties(title=alt.Title(titel, subtitle=_undertitel(undertitel)), height=alt.Step(14))
+    )

@@ -14,6 +14,8 @@ report oversikt --omgang ID [--skydd on|off] --format json
 report korstabell --omgang ID --rad VAR --kolumn VAR [filters] [--skydd on|off] --format json
 report jamforelse --omgang ID --enhet C --variabel VAR [filters] [--skydd on|off] --format json
 report prioritering --omgang ID [--enhet C] [--grans SEK,SEK] [--skydd on|off] --format json
+report floden --fran YYYY-MM-DD --till YYYY-MM-DD [--kon …] [--aldersgrupp …] [--insatstyp 1,…]
+                          [--skydd on|off] --format json|csv
                           filters: --enhet C,… --ej-enhet C,… --kon K,M,saknas --aldersgrupp …
                           --fodelseregion … --inskrivningstid … (saknas for blank)
 rapport --omgang ID --ut rapport.pdf [--xlsx rapport.xlsx] [--skydd on|off]
@@ -507,6 +509,7 @@ def bygg_parser() -> argparse.ArgumentParser:
     rpr.add_argument("--skydd", choices=["on", "off"], default="on")
     rpr.add_argument("--format", choices=["json"], default="json")
     rpr.set_defaults(func=cmd_report_prioritering)
+    _lagg_till_floden(rsub)  # issue 14
 
     rr = sub.add_parser("rapport", help="uppföljningsrapporten som PDF (och Excel) för en mätomgång")
     rr.add_argument("--omgang", required=True, help="mätomgångens id, t.ex. 2019-09")
@@ -581,3 +584,53 @@ def main(argv: list[str] | None = None) -> int:
             f"Fel: ett oväntat fel inträffade ({type(e).__name__}). Ingenting ändrades av kommandot.", file=sys.stderr
         )
         return 1
+
+
+# --- issue 14: report floden ------------------------------------------------------------------
+
+
+def _datum(text: str, flagga: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CliFel(f"Ogiltigt datum för {flagga}: {text!r} (skriv ÅÅÅÅ-MM-DD).") from None
+
+
+def cmd_report_floden(args) -> int:
+    import json
+
+    from core.matt import floden
+
+    eng = _engine()
+    omfang = ADMIN.med_skydd(args.skydd == "on")
+
+    def koder_(text):
+        return tuple(k.strip() for k in text.split(",") if k.strip()) if text else ()
+
+    try:
+        period = floden.Period(_datum(args.fran, "--fran"), _datum(args.till, "--till"))
+        urval = floden.FlodesUrval(koder_(args.kon), koder_(args.aldersgrupp), koder_(args.insatstyp))
+        data = floden.rapport_data(eng, omfang, period, urval)
+    except floden.FlodesFel as e:
+        raise CliFel(str(e)) from None
+    audit.logga(eng, _operator(), "rapport", detalj={"rapport": "floden", "skydd": args.skydd})
+    text = floden.rapport_csv(data) if args.format == "csv" else json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if args.format == "csv":
+        sys.stdout.buffer.write(text.encode("utf-8"))
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _lagg_till_floden(rsub) -> None:
+    rf = rsub.add_parser("floden", help="Insatsflöden: remisser, väntetider och avslut under en period")
+    rf.add_argument("--fran", required=True, metavar="ÅÅÅÅ-MM-DD")
+    rf.add_argument("--till", required=True, metavar="ÅÅÅÅ-MM-DD")
+    rf.add_argument("--kon", metavar="K,M,saknas")
+    rf.add_argument("--aldersgrupp", metavar="KOD,…")
+    rf.add_argument("--insatstyp", metavar="1,…,12")
+    rf.add_argument("--skydd", choices=["on", "off"], default="on")
+    rf.add_argument("--format", choices=["json", "csv"], default="json")
+    rf.set_defaults(func=cmd_report_floden)

@@ -25,6 +25,10 @@ SIDOR_PER_ROLL: dict[str, tuple[str, ...]] = {
     "processledning": ("oversikt", "sammanfattning", "malgrupp", "mote", "data", "granskning"),
     "admin": ("oversikt", "sammanfattning", "malgrupp", "mote", "data", "granskning", "admin"),
 }
+# issue 14: Insatsflöden for every role (after Målgrupp in the navigation)
+for _roll in SIDOR_PER_ROLL:
+    _s = SIDOR_PER_ROLL[_roll]
+    SIDOR_PER_ROLL[_roll] = (*_s[: _s.index("malgrupp") + 1], "floden", *_s[_s.index("malgrupp") + 1 :])
 
 # --- issue 16: Prioritering and Min enhet (Min enhet is a medarbetare's first page) ----------
 SIDOR_PER_ROLL["medarbetare"] = ("min_enhet", *SIDOR_PER_ROLL["medarbetare"], "prioritering")

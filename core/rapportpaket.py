@@ -169,7 +169,19 @@ def _prioritering(engine: Engine, omfang: Omfang, omgang_id: str) -> Sektion:
     return prioritering.rapportsektion(engine, omfang, omgang_id)
 
 
-SEKTIONER: list[Callable[[Engine, Omfang, str], Sektion]] = [_sammanfattning, _oversikt, _malgrupp, _prioritering]
+def _floden(engine: Engine, omfang: Omfang, omgang_id: str) -> Sektion:
+    from core.matt import floden
+
+    return floden.rapportsektion(engine, omfang, omgang_id)
+
+
+SEKTIONER: list[Callable[[Engine, Omfang, str], Sektion]] = [
+    _sammanfattning,
+    _oversikt,
+    _malgrupp,
+    _floden,
+    _prioritering,
+]
 
 
 def paket(engine: Engine, omfang: Omfang, omgang_id: str | None = None) -> Paket:

@@ -317,3 +317,173 @@ def samla_forflyttning(eng, fran: str, till: str, enhet: str, *, primar: bool = 
                 varld.cell(g, v1, x, DOLD if primar and 0 < r < 5 else r)
         varld.partitioner.append(("R", barn))
     return varld
+
+
+# --- Insatsflöden (issue 14) ------------------------------------------------------------------
+
+
+def _floden_cell(varld: Varld, grupp: str, v: str, kod, n, sann) -> None:
+    varld.cell(grupp, v, kod, DOLD if _n(n) is None else _n(n))
+    varld.sanning[(grupp, v, kod)] = int(sann)
+
+
+def _floden_delgrupper(varld: Varld, foralder: str, v: str, kodord, marg_visad: dict, marg_sann: dict) -> dict:
+    """Groups ``foralder|v=k`` for every code of a single-valued ``v``: they split the parent,
+    each holds only its own code, and its size is the parent's count of the code."""
+    namn = {k: f"{foralder}|{v}={k}" for k in kodord}
+    varld.partitioner.append((foralder, list(namn.values())))
+    for k, g in namn.items():
+        if k not in marg_visad:
+            varld.grupp(g, None)  # not shown anywhere: the reader infers it
+        else:
+            varld.grupp(g, DOLD if _n(marg_visad[k]) is None else _n(marg_visad[k]))
+        varld.sanning[("n", g)] = int(marg_sann.get(k, 0))
+        varld.lika.append((("n", g), (foralder, v, k)))
+        for y in kodord:
+            if y != k:
+                varld.cell(g, v, y, 0)
+        varld.lika.append(((g, v, k), ("n", g)))
+    return namn
+
+
+def samla_floden(eng, period, *, med_kon: bool = True) -> tuple[Varld, Varld]:
+    """Everything a politician sees on Insatsflöden for ``period``: (the persons' world — the
+    flow diagram's nodes and links, handovers by sex and by first unit — and the episodes'
+    world — the referral matrix, unit × insatstyp, outcomes by unit, insatstyp and sex).
+
+    With ``med_kon`` the page filtered to women and to men is collected too (the same views
+    for each sex, which split the whole)."""
+    from core.matt import floden
+    from core.population import SAKNAS as S
+
+    def vy(om, urval=floden.ALLA):
+        return floden.floden(eng, om, period, urval)
+
+    p_alla, s_alla = vy(POLITIKER), vy(ADMIN)
+    enh = list(p_alla.enheter)
+    steg = list(floden.STEG)
+    kodord = {s: list(floden.stegkoder(tuple(enh), s)) for s in steg}
+    kat = list(floden.OVERLAMNINGAR)
+    personer = Varld({**{s: ("enkel", kodord[s]) for s in steg}, "overlamningar": ("enkel", kat)})
+    koner = ("K", "M", S)
+
+    def nodmarg(f, s):
+        d = {r.kod: r.n for r in f.noder[f.noder["steg"] == s].itertuples()}
+        if not f.skyddad:  # the truth: the persons already out are the rest
+            d[floden.UTE] = f.n_personer - sum(int(x) for x in d.values())
+        return d
+
+    def personvy(g: str, p, s_):
+        personer.grupp(g, DOLD if p.n_personer is None else p.n_personer)
+        personer.sanning[("n", g)] = s_.n_personer
+        for st in steg:
+            pm, sm = nodmarg(p, st), nodmarg(s_, st)
+            for k in kodord[st]:
+                if k == floden.UTE:
+                    continue  # never shown (the persons already out): inferred
+                _floden_cell(personer, g, st, k, pm.get(k), sm.get(k, 0))
+        over_p = p.overlamningar[p.overlamningar["grupp"] == "alla"].set_index("kategori")["n"]
+        over_s = s_.overlamningar[s_.overlamningar["grupp"] == "alla"].set_index("kategori")["n"]
+        for k in kat:
+            _floden_cell(personer, g, "overlamningar", k, over_p[k], over_s[k])
+        # the links: for each step, the persons of a node of that step are a group whose
+        # counts of the next step are the links out of it
+        lp = p.steglankar.set_index(["steg", "fran", "till"])["n"].to_dict()
+        ls = s_.steglankar.set_index(["steg", "fran", "till"])["n"].to_dict()
+        for st, nasta in zip(steg, steg[1:], strict=False):
+            pm, sm = nodmarg(p, st), nodmarg(s_, st)
+            namn = _floden_delgrupper(personer, g, st, kodord[st], pm, sm)
+            for a in kodord[st]:
+                for b in kodord[nasta]:
+                    if (st, a, b) in lp or (st, a, b) in ls:
+                        _floden_cell(personer, namn[a], nasta, b, lp.get((st, a, b)), ls.get((st, a, b), 0))
+                    elif a not in (floden.UTE, *floden.SLUTNODER) or b != floden.UTE:
+                        # a link the page does not list is a shown zero; so are the links a
+                        # reader knows cannot exist (a unit is always followed by a unit or an
+                        # end, an end only by "out")
+                        _floden_cell(personer, namn[a], nasta, b, 0, 0)
+            if st == "steg1":
+                pe = p.overlamningar_per_enhet.set_index(["enhet", "kategori"])["n"].to_dict()
+                se = s_.overlamningar_per_enhet.set_index(["enhet", "kategori"])["n"].to_dict()
+                for a in enh:
+                    for k in kat:
+                        _floden_cell(personer, namn[a], "overlamningar", k, pe[(a, k)], se[(a, k)])
+        return namn
+
+    personvy("W", p_alla, s_alla)
+    # handovers by sex, as the page shows them in the whole
+    personer.partitioner.append(("W", [f"kon={k}" for k in koner]))
+    for k in ("K", "M"):
+        g = f"kon={k}"
+        d_p = p_alla.overlamningar[p_alla.overlamningar["grupp"] == k].set_index("kategori")["n"]
+        d_s = s_alla.overlamningar[s_alla.overlamningar["grupp"] == k].set_index("kategori")["n"]
+        for c in kat:
+            _floden_cell(personer, g, "overlamningar", c, d_p[c], d_s[c])
+    if med_kon:
+        for k in ("K", "M"):
+            personvy(f"kon={k}", vy(POLITIKER, floden.FlodesUrval(kon=(k,))), vy(ADMIN, floden.FlodesUrval(kon=(k,))))
+
+    # the episodes
+    typer = list(floden.TYPKODER)
+    utf = [*floden.UTFALL, S]
+    episoder = Varld(
+        {
+            "fran_enhet": ("enkel", enh),
+            "till_enhet": ("enkel", enh),
+            "insatstyp": ("enkel", typer),
+            "utfall": ("enkel", [u for u in utf if u != S]),
+        }
+    )
+
+    def episodvy(g: str, p, s_):
+        episoder.grupp(g, DOLD if p.n_episoder is None else p.n_episoder)
+        episoder.sanning[("n", g)] = s_.n_episoder
+        av_p = p.avslut.set_index(["niva", "kod", "utfall"])["n"].to_dict()
+        av_s = s_.avslut.set_index(["niva", "kod", "utfall"])["n"].to_dict()
+        for u in utf:
+            _floden_cell(episoder, g, "utfall", u, av_p[("alla", "alla", u)], av_s[("alla", "alla", u)])
+        m_s = s_.lankar.groupby("till_enhet")["n"].sum().to_dict()
+        namn = _floden_delgrupper(episoder, g, "till_enhet", enh, {}, m_s)
+        for a in enh:
+            for b in enh:
+                r_p = p.lankar[(p.lankar["fran_enhet"] == a) & (p.lankar["till_enhet"] == b)]["n"].iloc[0]
+                r_s = s_.lankar[(s_.lankar["fran_enhet"] == a) & (s_.lankar["till_enhet"] == b)]["n"].iloc[0]
+                _floden_cell(episoder, namn[b], "fran_enhet", a, r_p, r_s)
+            for u in utf:
+                _floden_cell(episoder, namn[a], "utfall", u, av_p[("enhet", a, u)], av_s[("enhet", a, u)])
+        tnamn = _floden_delgrupper(episoder, g, "insatstyp", typer, {}, {})
+        for t in typer:
+            mp = p.matris_insatstyp[p.matris_insatstyp["insatstyp"] == t].set_index("enhet")["n"]
+            ms = s_.matris_insatstyp[s_.matris_insatstyp["insatstyp"] == t].set_index("enhet")["n"]
+            for a in enh:
+                _floden_cell(episoder, tnamn[t], "till_enhet", a, mp[a], ms[a])
+            for u in utf:
+                _floden_cell(episoder, tnamn[t], "utfall", u, av_p[("insatstyp", t, u)], av_s[("insatstyp", t, u)])
+        # the waiting-time tables: started episodes = every utfall but waiting, per unit and type
+        vt_p = p.vantetid.set_index(["niva", "kod"])["startade"].to_dict()
+        vt_s = s_.vantetid.set_index(["niva", "kod"])["startade"].to_dict()
+        for niva, grupper in (("enhet", namn), ("insatstyp", tnamn)):
+            for kod, grp in grupper.items():
+                nyckel = (grp, "utfall", "_startade")
+                episoder.summor.append((nyckel, [(grp, "utfall", u) for u in utf if u != floden.VANTAR]))
+                episoder.celler[nyckel] = DOLD if _n(vt_p[(niva, kod)]) is None else _n(vt_p[(niva, kod)])
+                episoder.sanning[nyckel] = int(vt_s[(niva, kod)])
+        episoder.sanning.update(
+            {("n", tnamn[t]): int(s_.matris_insatstyp[s_.matris_insatstyp["insatstyp"] == t]["n"].sum()) for t in typer}
+        )
+        return av_p, av_s
+
+    av_p, av_s = episodvy("W", p_alla, s_alla)
+    episoder.partitioner.append(("W", [f"kon={k}" for k in koner]))
+    for k in ("K", "M"):
+        _floden_cell_kon = {u: (av_p[("kon", k, u)], av_s[("kon", k, u)]) for u in utf}
+        for u, (a, b) in _floden_cell_kon.items():
+            _floden_cell(episoder, f"kon={k}", "utfall", u, a, b)
+    if med_kon:
+        for k in ("K", "M"):
+            episodvy(f"kon={k}", vy(POLITIKER, floden.FlodesUrval(kon=(k,))), vy(ADMIN, floden.FlodesUrval(kon=(k,))))
+    for v in (personer, episoder):
+        for g in list(v.storlek):
+            if g.startswith("kon=") and "|" not in g and ("n", g) not in v.sanning:
+                v.sanning[("n", g)] = 0
+    return personer, episoder

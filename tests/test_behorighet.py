@@ -306,6 +306,55 @@ BARA |= {  # issue 16
 }
 
 
+# --- Insatsflöden (issue 14) ----------------------------------------------------------------
+import datetime as _dt  # noqa: E402
+
+import core.matt.floden  # noqa: E402
+
+_FLODESPERIOD = core.matt.floden.Period(_dt.date(2018, 9, 16), _dt.date(2019, 9, 15))
+
+
+def _floden(f):
+    ramar = (f.noder, f.steglankar, f.lankar, f.matris_insatstyp, f.overlamningar, f.avslut)
+    return _sma([f.n_episoder, f.n_personer, *(x for df in ramar for x in df["n"])]), set()
+
+
+def _floden_rapport(d):
+    celler = [r["n"] for k in ("lankar", "steg", "matris_insatstyp") for r in d[k]]
+    celler += [c["n"] for c in d["overlamningar"]["per_person"].values()] + [c["n"] for c in d["avslut"].values()]
+    return _sma([d["episoder"], d["personer"], d["vantande"]["n"], *celler]), set()
+
+
+def _floden_sektion(s):
+    return _sma([x for t in s.tabeller for k in t.antal for x in t.df[k]]), set()
+
+
+def _vantande(df):
+    # a medarbetare (of eb here) may see the waiting persons of their own unit only
+    return [], ({"person_id"} if (df["till_enhet"] != "eb").any() else set())
+
+
+ANROP |= {
+    "core.matt.floden.floden": (lambda e, o, t: core.matt.floden.floden(e, o, _FLODESPERIOD), _floden, False),
+    "core.matt.floden.rapport_data": (
+        lambda e, o, t: core.matt.floden.rapport_data(e, o, _FLODESPERIOD),
+        _floden_rapport,
+        True,
+    ),
+    "core.matt.floden.rapportsektion": (
+        lambda e, o, t: core.matt.floden.rapportsektion(e, o, "2019-09"),
+        _floden_sektion,
+        True,
+    ),
+    "core.matt.floden.vantande_lista": (
+        lambda e, o, t: core.matt.floden.vantande_lista(e, o, _FLODESPERIOD),
+        _vantande,
+        False,
+    ),
+}
+BARA["core.matt.floden.vantande_lista"] = {"medarbetare", "processledning", "admin"}
+
+
 def _datafunktioner() -> set[str]:
     """Every public function in core whose signature takes the caller's scope."""
     namn = set()

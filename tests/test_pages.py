@@ -38,6 +38,7 @@ ALLA_SIDOR = {
     "granskning": "Granskningslogg",
     "admin": "Användare",
     "mote": "Möte",
+    "floden": "Insatsflöden",  # issue 14
     "sammanfattning": "Sammanfattning",
 }
 # Pages without the sidebar's round selector (Sammanfattning shows every round).

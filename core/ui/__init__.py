@@ -55,6 +55,22 @@ from core.ui.data import (  # noqa: F401
     radera_omgang_block,
     uppladdade_filer,
 )
+
+# --- Insatsflöden (issue 14) -----------------------------------------------------------------
+from core.ui.floden import (  # noqa: F401
+    FLODEN_DEFINITIONER,
+    FLODEN_VYER,
+    avslut_block,
+    flodet_block,
+    insatstyper_block,
+    las_floden,
+    overlamningar_block,
+    remisser_block,
+    vantetid_block,
+)
+from core.ui.floden import periodval as floden_periodval  # noqa: F401
+from core.ui.floden import sammanfattning as floden_sammanfattning  # noqa: F401
+from core.ui.floden import urvalsval as floden_urvalsval  # noqa: F401
 from core.ui.grafik import (  # noqa: F401
     diagram,
 )
