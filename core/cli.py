@@ -12,6 +12,7 @@ report profile --omgang ID [filters] [--skydd on|off] --format json|csv
 report oversikt --omgang ID [--skydd on|off] --format json
 report korstabell --omgang ID --rad VAR --kolumn VAR [filters] [--skydd on|off] --format json
 report jamforelse --omgang ID --enhet C --variabel VAR [filters] [--skydd on|off] --format json
+report jamstalldhet --omgang ID [filters] [--skydd on|off] --format json|csv
                           filters: --enhet C,… --ej-enhet C,… --kon K,M,saknas --aldersgrupp …
                           --fodelseregion … --inskrivningstid … (saknas for blank)
 radera-omgang ID [--ja]   delete a round and its measurements (safety copy first, confirmed, audited)
@@ -196,6 +197,35 @@ def cmd_report(args) -> int:
     sys.stdout.write(text)
     if not text.endswith("\n"):
         sys.stdout.write("\n")
+    return 0
+
+
+# --- issue 13: report jamstalldhet ---
+
+
+def cmd_report_jamstalldhet(args) -> int:
+    """``report jamstalldhet``: the Jämställdhet page as JSON or CSV (the filter's ``--kon``
+    is not used: the page splits by sex itself)."""
+    from core import nedladdning, rapport
+    from core.matt import jamstalldhet
+    from core.matt.profil import ProfilFel
+
+    eng = _engine()
+    omfang = ADMIN.med_skydd(args.skydd == "on")
+    try:
+        urval = _urval(args)
+        _kontrollera_urval(eng, urval)
+        res = jamstalldhet.jamstalldhet(eng, omfang, args.omgang, urval, export=True)
+    except ProfilFel as e:
+        raise CliFel(str(e)) from None
+    if args.format == "csv":
+        text = nedladdning.csv_for_lasning(jamstalldhet.indikatortabell(res)).decode("utf-8")
+    else:
+        text = rapport.som_json(jamstalldhet.som_data(res))
+    audit.logga(
+        eng, _operator(), "rapport", detalj={"rapport": "jamstalldhet", "omgang": args.omgang, "skydd": args.skydd}
+    )
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
 
 
@@ -405,6 +435,13 @@ def bygg_parser() -> argparse.ArgumentParser:
     filter_argument(rj, med_enhet=False)
     rj.add_argument("--format", choices=["json"], default="json")
     rj.set_defaults(func=cmd_report)
+
+    # --- issue 13: report jamstalldhet ---
+    rjs = rsub.add_parser("jamstalldhet", help="kvinnor och män sida vid sida (Jämställdhet)")
+    rjs.add_argument("--omgang", required=True, metavar="ID")
+    filter_argument(rjs)
+    rjs.add_argument("--format", choices=["json", "csv"], default="json")
+    rjs.set_defaults(func=cmd_report_jamstalldhet)
 
     bk = sub.add_parser("backup", help="säkerhetskopiera databasen (SQLite: konsistent kopia; PostgreSQL: pg_dump)")
     bk.add_argument("sokvag", metavar="PATH")
