@@ -21,10 +21,14 @@ SIDOR = {
     "granskning": dict(page="pages/granskning.py", title="Granskningslogg", url_path="granskning"),
     "admin": dict(page="pages/admin.py", title="Användare", url_path="admin"),
     "mote": dict(page="pages/mote.py", title="Möte", url_path="mote"),
+    # --- Jämställdhet (issue 13) ---
+    "jamstalldhet": dict(page="pages/jamstalldhet.py", title="Jämställdhet", url_path="jamstalldhet"),
 }
 # Pages that read the round chosen in the sidebar, and those that read the Målgrupp filter.
 MED_OMGANGSVAL = {"oversikt", "malgrupp", "mote"}
 MED_URVAL = {"malgrupp", "mote"}
+MED_OMGANGSVAL |= {"jamstalldhet"}  # Jämställdhet (issue 13)
+MED_URVAL |= {"jamstalldhet"}
 
 ui.bevara_filter()
 autentisering = ui.autentisering()

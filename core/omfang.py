@@ -26,6 +26,10 @@ SIDOR_PER_ROLL: dict[str, tuple[str, ...]] = {
     "processledning": ("oversikt", "malgrupp", "mote", "data", "granskning"),
     "admin": ("oversikt", "malgrupp", "mote", "data", "granskning", "admin"),
 }
+# --- Jämställdhet (issue 13): every role, right after Målgrupp ---
+for _roll, _sidor in SIDOR_PER_ROLL.items():
+    _i = _sidor.index("malgrupp") + 1
+    SIDOR_PER_ROLL[_roll] = (*_sidor[:_i], "jamstalldhet", *_sidor[_i:])
 
 
 class BehorighetsFel(PermissionError):

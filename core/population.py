@@ -301,20 +301,22 @@ class AvslutsPopulation(Population):
 # Counted in the round's own release, so that the women/men split of who gets which
 # intervention is protected together with everything else about the round (rule 9).
 #
-# - ``insats_arbetsnara`` / ``insats_ovrig``: the SKR types (as text codes) of the person's
-#   episodes *open* on the round's date — started on or before it and not ended by then, the
-#   rule that also makes up ``pagaende_insats`` — split into the work-near types (1, 5, 6,
-#   7, 8) and the rest; ``ingen`` (exclusive) when the person has none of them. ``NAGON``
-#   of ``insats_arbetsnara`` is "has a work-near intervention".
+# - ``insatstyp``: the SKR types (as text codes) of the person's episodes *open* on the round's
+#   date — started on or before it and not ended by then, the rule that also makes up
+#   ``pagaende_insats`` — ``ingen`` (exclusive) when there is none.
+# - ``arbetsnara``: ``ja`` when one of those episodes is of a work-near type (SKR 1, 5, 6, 7,
+#   8), else ``nej``. (Its relation to the ``insatstyp`` codes — ``ja`` at least each work-near
+#   code and at most their sum — is an inequality between two variables that the audit does
+#   not add; the pages never show ``insatstyp``'s "any code" or ``ingen``.)
 # - ``forsta_insats``: ``ja`` when an episode started between ``inskrivningsdatum`` and the
 #   round's date (both inclusive), ``nej`` when none did, ``saknas`` when the date is blank —
 #   the base of the time to the first intervention.
 
 ARBETSNARA_TYPER: tuple[str, ...] = ("1", "5", "6", "7", "8")
-OVRIGA_TYPER: tuple[str, ...] = ("2", "3", "4", "9", "10", "11", "12")
+INSATSTYPER: tuple[str, ...] = tuple(str(t) for t in range(1, 13))
 INSATSVARIABLER: dict[str, Varspec] = {
-    "insats_arbetsnara": Varspec("insats_arbetsnara", ("ingen", *ARBETSNARA_TYPER), True, ("ingen",)),
-    "insats_ovrig": Varspec("insats_ovrig", ("ingen", *OVRIGA_TYPER), True, ("ingen",)),
+    "insatstyp": Varspec("insatstyp", ("ingen", *INSATSTYPER), True, ("ingen",)),
+    "arbetsnara": Varspec("arbetsnara", ("ja", "nej")),
     "forsta_insats": Varspec("forsta_insats", ("ja", "nej")),
 }
 
@@ -361,8 +363,15 @@ def insatskoder(s: Varspec, omgang_id: str, datum: dt.date):
             else_=literal("nej"),
         )
         return select(Matning.person_id, kod.label("kod")).where(Matning.omgang_id == omgang_id).subquery()
-    typer = s.vanliga
-    villkor = oppen_insats(omgang_id, datum, typer)
+    if s.namn == "arbetsnara":
+        har = (
+            select(Insats.person_id)
+            .where(Insats.person_id == Matning.person_id, oppen_insats(omgang_id, datum, ARBETSNARA_TYPER))
+            .exists()
+        )
+        kod = case((har, literal("ja")), else_=literal("nej"))
+        return select(Matning.person_id, kod.label("kod")).where(Matning.omgang_id == omgang_id).subquery()
+    villkor = oppen_insats(omgang_id, datum)
     ia = aliased(Insats)
     har = (
         select(ia.person_id)
@@ -371,7 +380,6 @@ def insatskoder(s: Varspec, omgang_id: str, datum: dt.date):
             ia.startdatum.is_not(None),
             ia.startdatum <= datum,
             (ia.slutdatum.is_(None)) | (ia.slutdatum > datum),
-            ia.insatstyp.in_([int(t) for t in typer]),
         )
         .exists()
     )

@@ -11,22 +11,22 @@ Definitions (produkt.md, "Jämställdhet"; issue 13):
   figures of Översikt that are not already such a code (``andel_1ar``: at least 12 months on
   assistance; ``andel_pagaende_insats``: any ongoing intervention; ``andel_avslut_arbete_studier``:
   closures since the previous round to work or studies, of all closures, for the whole process);
-  and the interventions open on the round's date (``core.population.INSATSVARIABLER``: each SKR
-  type, any work-near type — SKR 1, 5, 6, 7, 8 — any other type, an intervention since the
-  start of assistance). For each, ``n`` persons with it of ``bas`` in the sex group, ``andel`` =
+  and the interventions open on the round's date (``core.population.INSATSVARIABLER``: any
+  work-near type — SKR 1, 5, 6, 7, 8 — each SKR type, an intervention since the start of
+  assistance). For each, ``n`` persons with it of ``bas`` in the sex group, ``andel`` =
   ``n / bas``.
 - ``skillnad_pp`` = (women's share − men's share) × 100; ``ki_pp`` its 95 % interval
   (Newcomb, :func:`core.statistik.skillnad_ki`) in percentage points; ``p_varde`` the two-sided
   Fisher exact test on ``[[n_K, bas_K − n_K], [n_M, bas_M − n_M]]``; ``p_justerat`` adjusted over
   every indicator that could be tested, by :data:`JUSTERING` (Holm). An indicator is "för få för
   att pröva" when no table with its margins could reach 5 % (:func:`core.statistik.provbar`).
-- **Interventions within a barrier group**: for each ``arbetshinder`` code and each age band,
-  the share of the women and of the men in that stratum with each
-  SKR type open on the round's date and with any work-near type; a Fisher test of the work-near
-  share per stratum (adjusted over the strata by the same method); and the Mantel–Haenszel odds
-  ratio of a work-near intervention, women against men, over the age bands (disjoint
-  strata; ``arbetshinder`` codes overlap — one person can have several — so they are
-  tested one by one, not pooled).
+- **Interventions within a barrier group**: for each ``arbetshinder`` code, each ``halsa`` code
+  and each age band, the share of the women and of the men in that stratum with a work-near
+  intervention open on the round's date (and, for unprotected scopes, with each SKR type); a
+  Fisher test of the work-near share per stratum (adjusted per stratum variable by the same
+  method); and the Mantel–Haenszel odds ratio of a work-near intervention, women against men,
+  over the ``halsa`` codes and over the age bands (disjoint strata; ``arbetshinder`` codes
+  overlap — one person can have several — so they are tested one by one, not pooled).
 - **By sex**: persons; median and quartiles of completed months on assistance (of those with a
   known date) and of completed months from ``inskrivningsdatum`` to the first intervention started
   since then (of those who have had one); share with a plan; children at home; single parents;
@@ -35,8 +35,11 @@ Definitions (produkt.md, "Jämställdhet"; issue 13):
 
 Disclosure control: for a suppressed scope every count is read off the round's release
 (:mod:`core.utsnitt`): the sex groups are ``S``/``F`` with the dimension ``kon`` (the women/men
-split is one linked set), the barrier strata are ``P(arbetshinder, insats_*, {kon})`` and the age
-strata ``F({kon, aldersgrupp})``. A share, a difference, an interval or a test is computed only
+split is one linked set), the barrier strata are ``P(arbetshinder, arbetsnara, {kon})`` and
+``P(arbetsnara, halsa, {kon})``, the age strata ``F({kon, aldersgrupp})`` (on request:
+:func:`aldersstrata`). Per-type rows within strata are for unprotected scopes only: for a
+suppressed scope the layer ``P(arbetshinder, insatstyp, {kon})`` costs ~25 s to audit and would
+show little but "dolt". A share, a difference, an interval or a test is computed only
 from shown counts (a test needs all four numbers of its table shown); a median only over a shown
 count of at least the threshold. Sentences use only shown, adjusted results.
 """
@@ -51,7 +54,7 @@ from sqlalchemy import Engine, func, literal, select
 from core import db, koder, skydd, statistik, text
 from core.matt.profil import ALLA, OmgangInfo, Urval, hamta_omgang, kontrollera_enhet, visningskoder
 from core.omfang import Omfang
-from core.population import ARBETSNARA_TYPER, INSATSVARIABLER, NAGON, OVRIGA_TYPER, SAKNAS
+from core.population import INSATSTYPER, NAGON, SAKNAS
 
 KON: tuple[str, ...] = ("K", "M", SAKNAS)
 KON_NAMN = {"K": "kvinnor", "M": "män", SAKNAS: "kön saknas"}
@@ -63,21 +66,16 @@ JUSTERING_TEXT = (
     "skillnaderna på sidan är en slump under 5 %."
 )
 
-STRATA: dict[str, str] = {"arbetshinder": "Arbetshinder", "aldersgrupp": "Åldersgrupp"}
+STRATA: dict[str, str] = {"arbetshinder": "Arbetshinder", "halsa": "Hälsa", "aldersgrupp": "Åldersgrupp"}
+# Computed with the page; the age bands (a two-dimension layer for suppressed scopes) on request.
+HUVUDSTRATA: tuple[str, ...] = ("arbetshinder", "halsa")
 # The strata that do not overlap, over which the Mantel–Haenszel summary pools.
-MH_STRATA: tuple[str, ...] = ("aldersgrupp",)
+MH_STRATA: tuple[str, ...] = ("halsa", "aldersgrupp")
 ARBETSNARA = "arbetsnara"  # the row "any work-near type" in the strata table
 
-VAR_ETIKETT = {
-    "insats_arbetsnara": "Arbetsnära insats (SKR 1, 5–8)",
-    "insats_ovrig": "Annan insats (SKR 2–4, 9–12)",
-    "forsta_insats": "Insats sedan inskrivningen",
-}
-NAGON_ETIKETT = {
-    "insats_arbetsnara": "Någon arbetsnära insats (SKR 1, 5–8)",
-    "insats_ovrig": "Någon annan insats",
-    "pagaende_insats": "Någon pågående insats",
-}
+INSATSER_GRUPP = "Insatser på mätdagen (SKR-typ)"
+ARBETSNARA_ETIKETT = "Har en arbetsnära insats (SKR 1, 5–8)"
+NAGON_ETIKETT = {"pagaende_insats": "Någon pågående insats"}
 
 
 @dataclass(frozen=True)
@@ -93,7 +91,7 @@ class Indikator:
 
 def insatsetikett(kod: str) -> str:
     """The Swedish label of an SKR type code (text), e.g. ``"1"``."""
-    return f"{kod}. {koder.INSATSTYP[int(kod)]}"
+    return f"{koder.INSATSTYP[int(kod)]} (SKR {kod})"
 
 
 def indikatorer(engine: Engine) -> list[Indikator]:
@@ -107,13 +105,14 @@ def indikatorer(engine: Engine) -> list[Indikator]:
             continue
         for kod, etikett in visningskoder(engine, v).items():
             ut.append(Indikator(f"{v}:{kod}", etikett, v, kod, var.etikett))
-    for v, s in INSATSVARIABLER.items():
-        if v == "forsta_insats":
-            ut.append(Indikator(f"{v}:ja", "Har fått en insats sedan inskrivningen", v, "ja", VAR_ETIKETT[v]))
-            continue
-        ut.append(Indikator(f"{v}:{NAGON}", NAGON_ETIKETT[v], v, NAGON, VAR_ETIKETT[v]))
-        for kod in s.vanliga:
-            ut.append(Indikator(f"{v}:{kod}", insatsetikett(kod), v, kod, VAR_ETIKETT[v]))
+    # the interventions open on the round's date (never insatstyp's "any" or "ingen": see
+    # core.population on why only these codes are shown)
+    ut.append(Indikator("arbetsnara:ja", ARBETSNARA_ETIKETT, "arbetsnara", "ja", INSATSER_GRUPP))
+    for kod in INSATSTYPER:
+        ut.append(Indikator(f"insatstyp:{kod}", insatsetikett(kod), "insatstyp", kod, INSATSER_GRUPP))
+    ut.append(
+        Indikator("forsta_insats:ja", "Har fått en insats sedan inskrivningen", "forsta_insats", "ja", INSATSER_GRUPP)
+    )
     return ut
 
 
@@ -122,13 +121,12 @@ def strata_koder(engine: Engine, stratum: str) -> dict[str, str]:
     return visningskoder(engine, stratum)
 
 
-def insatsrader() -> list[tuple[str, str, str]]:
-    """``(id, variable, code)`` of the rows of the strata table: any work-near type, then
-    every SKR type in number order."""
-    rader = [(ARBETSNARA, "insats_arbetsnara", NAGON)]
-    for kod in sorted((*ARBETSNARA_TYPER, *OVRIGA_TYPER), key=int):
-        v = "insats_arbetsnara" if kod in ARBETSNARA_TYPER else "insats_ovrig"
-        rader.append((kod, v, kod))
+def insatsrader(per_typ: bool) -> list[tuple[str, str, str]]:
+    """``(id, variable, code)`` of the rows of the strata table: any work-near type, then (for
+    unprotected scopes) every SKR type in number order."""
+    rader = [(ARBETSNARA, "arbetsnara", "ja")]
+    if per_typ:
+        rader += [(kod, "insatstyp", kod) for kod in INSATSTYPER]
     return rader
 
 
@@ -401,15 +399,18 @@ def jamstalldhet(
         }
         rad.update(_jamfor(nk, bk, nm, bm))
         rader.append(rad)
-    rader.extend(_avslutsrader(engine, omfang, omgang_id, export))
+    from core.matt import oversikt
+
+    ov = oversikt.oversikt(engine, omfang, omgang_id, export=export).tabell.set_index("matt")
+    rader.extend(_avslutsrader(ov))
     _justera(rader)
     per_sex = ["n_K", "bas_K", "n_M", "bas_M", "n_saknas", "bas_saknas"]
     andelar = ["andel_K", "andel_M", "andel_saknas", "skillnad_pp", "ki_lag_pp", "ki_hog_pp", "p_varde", "p_justerat"]
     ind_df = _ramverk(rader, per_sex, andelar)
 
-    strata_df, strata_vagrad = _strata(engine, r)
-    mh = {s: _mantel_haenszel(strata_df, s) for s in MH_STRATA if s not in strata_vagrad}
-    per_kon = _per_kon(engine, omfang, omgang, urval, r, storlek, skyddad, export)
+    strata_df, strata_vagrad = _strata(engine, r, HUVUDSTRATA, per_typ=not skyddad)
+    mh = {s: _mantel_haenszel(strata_df, s) for s in MH_STRATA if s in HUVUDSTRATA and s not in strata_vagrad}
+    per_kon = _per_kon(engine, omgang, urval, r, storlek, skyddad, ov)
     res = Jamstalldhet(
         omgang=omgang,
         urval=urval,
@@ -460,11 +461,8 @@ def _tom(engine, omgang, urval, skyddad, inds, vagrad) -> Jamstalldhet:
     )
 
 
-def _avslutsrader(engine: Engine, omfang: Omfang, omgang_id: str, export: bool) -> list[dict]:
-    """The closures to work or studies by sex (whole process), read off Översikt's release."""
-    from core.matt import oversikt
-
-    t = oversikt.oversikt(engine, omfang, omgang_id, export=export).tabell.set_index("matt")
+def _avslutsrader(t: pd.DataFrame) -> list[dict]:
+    """The closures to work or studies by sex (whole process), read off Översikt's table."""
     if "avslut" not in t.index:
         return []
 
@@ -509,11 +507,13 @@ _STRATA_KOLUMNER = [
 ]  # fmt: skip
 
 
-def _strata(engine: Engine, r) -> tuple[pd.DataFrame, dict[str, str]]:
+def _strata(engine: Engine, r, strata: tuple[str, ...], per_typ: bool) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The strata rows (see :class:`Jamstalldhet`); each stratum variable's work-near tests
+    are adjusted as one family."""
     rader: list[dict] = []
     vagrad: dict[str, str] = {}
-    insatser = insatsrader()
-    for stratum in STRATA:
+    insatser = insatsrader(per_typ)
+    for stratum in strata:
         hinder = r.strata_tillatna(stratum)
         if hinder:
             vagrad[stratum] = hinder
@@ -524,7 +524,7 @@ def _strata(engine: Engine, r) -> tuple[pd.DataFrame, dict[str, str]]:
             koder_ = [k for k in koder_ if k != "inga"] + ["inga"]
         baser = r.antal([(stratum, k) for k in koder_])
         celler: dict[str, dict] = {"K": {}, "M": {}}
-        for v in ("insats_arbetsnara", "insats_ovrig"):
+        for v in dict.fromkeys(vv for _i, vv, _k in insatser):
             vkoder = [kod for _i, vv, kod in insatser if vv == v]
             for k, c in r.korsceller(stratum, koder_, v, vkoder).items():
                 celler[k].update({(s, v, x): n for (s, x), n in c.items()})
@@ -537,7 +537,7 @@ def _strata(engine: Engine, r) -> tuple[pd.DataFrame, dict[str, str]]:
                     "stratumkod": s,
                     "stratumetikett": skoder[s],
                     "insats": iid,
-                    "insatsetikett": NAGON_ETIKETT["insats_arbetsnara"] if iid == ARBETSNARA else insatsetikett(kod),
+                    "insatsetikett": ARBETSNARA_ETIKETT if iid == ARBETSNARA else insatsetikett(kod),
                     "n_K": nk,
                     "bas_K": bk,
                     "andel_K": _andel(nk, bk),
@@ -550,8 +550,8 @@ def _strata(engine: Engine, r) -> tuple[pd.DataFrame, dict[str, str]]:
                     jm.update(p_varde=None, provbar=False)
                 rad.update(jm)
                 rader.append(rad)
-    arbetsnara = [x for x in rader if x["insats"] == ARBETSNARA]
-    _justera(arbetsnara)
+    for stratum in strata:
+        _justera([x for x in rader if x["insats"] == ARBETSNARA and x["stratum"] == stratum])
     for x in rader:
         if x["insats"] != ARBETSNARA:
             x["p_justerat"], x["slutsats"] = None, ""
@@ -563,6 +563,36 @@ def _strata(engine: Engine, r) -> tuple[pd.DataFrame, dict[str, str]]:
         ["andel_K", "andel_M", "skillnad_pp", "ki_lag_pp", "ki_hog_pp", "p_varde", "p_justerat"],
     )
     return df[_STRATA_KOLUMNER], vagrad
+
+
+def aldersstrata(
+    engine: Engine, omfang: Omfang, omgang_id: str, urval: Urval = ALLA, *, export: bool = False
+) -> tuple[pd.DataFrame, dict | None, str | None]:
+    """The age-band strata, computed on request (for a suppressed scope they read the
+    two-dimension layer ``F({kon, aldersgrupp})``).
+
+    Returns
+    -------
+    ``(strata, mantel_haenszel, vagrad)``: rows as :attr:`Jamstalldhet.strata` for
+    ``stratum == "aldersgrupp"``, the pooled summary over the age bands (or None), and why
+    the split may not be shown (or None).
+    """
+    from core import frislapp
+
+    omgang = hamta_omgang(engine, omgang_id)
+    urval = replace(urval, kon=())
+    skyddad = omfang.skyddad_export if export else omfang.skyddad_skarm
+    try:
+        r = _Skyddad(engine, omgang, urval) if skyddad else _Oskyddad(engine, omgang, urval)
+        vagrad = r.vagrad
+    except frislapp.FrislappFel as e:
+        vagrad = str(e)
+    if vagrad:
+        return pd.DataFrame(columns=_STRATA_KOLUMNER), None, vagrad
+    df, hinder = _strata(engine, r, ("aldersgrupp",), per_typ=not skyddad)
+    if hinder:
+        return df, None, hinder["aldersgrupp"]
+    return df, _mantel_haenszel(df, "aldersgrupp"), None
 
 
 def _mantel_haenszel(strata: pd.DataFrame, stratum: str) -> dict | None:
@@ -594,7 +624,7 @@ def _mantel_haenszel(strata: pd.DataFrame, stratum: str) -> dict | None:
 
 def mh_mening(mh: dict, stratum: str) -> str:
     """The Mantel–Haenszel result in one sentence a committee member understands."""
-    inom = {"aldersgrupp": "i samma åldersgrupp"}[stratum]
+    inom = {"aldersgrupp": "i samma åldersgrupp", "halsa": "med samma hälsosituation"}[stratum]
     o = mh["oddskvot"]
     lo, hi = mh["ki"]
     ki = f"95 % konfidensintervall {text.tal(lo, 2)}–{text.tal(hi, 2)}"
@@ -664,7 +694,7 @@ PER_KON: list[tuple[str, str, str]] = [
 ]
 
 
-def _per_kon(engine, omfang, omgang, urval, r, storlek, skyddad, export) -> pd.DataFrame:
+def _per_kon(engine, omgang, urval, r, storlek, skyddad, ov: pd.DataFrame) -> pd.DataFrame:
     t = skydd.troskel()
     fordelningar = _manadsfordelningar(engine, omgang, urval)
     svar = r.antal(
@@ -674,7 +704,7 @@ def _per_kon(engine, omfang, omgang, urval, r, storlek, skyddad, export) -> pd.D
             ("handlingsplan", "ja"),
             ("hemmavarande_barn", "ja"),
             ("hushallstyp", "ensam_med_barn"),
-            ("insats_arbetsnara", NAGON),
+            ("arbetsnara", "ja"),
         ]
     )
     rader = {m: {"matt": m, "etikett": e, "typ": typ} for m, e, typ in PER_KON}
@@ -695,9 +725,6 @@ def _per_kon(engine, omfang, omgang, urval, r, storlek, skyddad, export) -> pd.D
             rader[matt][k] = _andel(x, n)
             rader[matt][f"{k}_skyddad"] = x is None or n is None
         rader["personer"][f"{k}_skyddad"] = n is None
-    from core.matt import oversikt
-
-    ov = oversikt.oversikt(engine, omfang, omgang.omgang_id, export=export).tabell.set_index("matt")
     for matt, ovm in (("avslut", "avslut"), ("avslut_as", "andel_avslut_arbete_studier")):
         for k, kol in (("K", "kvinnor"), ("M", "man")):
             v = ov.loc[ovm, kol] if ovm in ov.index else None
@@ -751,7 +778,7 @@ def meningar(res: Jamstalldhet) -> list[str]:
 
 def _mening_etikett(rad) -> str:
     """The indicator as the subject of a sentence: "Ensamstående med barn (hushållstyp)"."""
-    if rad.grupp == "Nyckeltal" or rad.variabel in INSATSVARIABLER:
+    if rad.grupp in ("Nyckeltal", INSATSER_GRUPP):
         return rad.etikett
     if rad.kod == "ja":
         return rad.grupp
