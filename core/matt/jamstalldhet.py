@@ -48,10 +48,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, func, literal, select
 
-from core import db, koder, skydd, statistik, text
+from core import db, koder, revision, skydd, statistik, text
 from core.matt.profil import ALLA, OmgangInfo, Urval, hamta_omgang, kontrollera_enhet, visningskoder
 from core.omfang import Omfang
 from core.population import INSATSTYPER, NAGON, SAKNAS
@@ -167,10 +168,10 @@ class _Skyddad:
         return {k: self.utsnitt.antal(self.fr, g, [F(v, kod) for v, kod in fragor]) for k, g in self.grupper.items()}
 
     def strata_tillatna(self, stratum: str) -> str | None:
-        dims = set(self.g0.dims) | {"kon"}
-        if stratum in self.fr.pop.dimensionsvariabler:
-            dims.add(stratum)
-        if len(dims) > self.frislapp.MAX_DIMENSIONER:
+        # Only the whole round split by sex (the layers P(·, ·, {kon}) and F({kon, aldersgrupp})):
+        # a filter would need a two-dimension cross-tab layer, which is costly and which the
+        # engine cannot always protect.
+        if set(self.g0.dims) - {stratum}:
             return (
                 f"Av röjandeskäl visas uppdelningen per {STRATA[stratum].lower()} bara utan urval "
                 "i sidopanelen (eller med ett urval på just den)."
@@ -200,7 +201,8 @@ class _Oskyddad:
     def storlekar(self) -> dict[str, int | None]:
         ut = dict.fromkeys(KON, 0)
         with self.engine.connect() as conn:
-            for k, n in conn.execute(select(self._kon(), func.count()).group_by(self._kon())).all():
+            kon = self._kon()  # one expression object: PostgreSQL matches GROUP BY by its parameters
+            for k, n in conn.execute(select(kon, func.count()).group_by(kon)).all():
                 ut[k if k in ut else SAKNAS] += int(n)
         return ut
 
@@ -472,7 +474,7 @@ def _avslutsrader(t: pd.DataFrame) -> list[dict]:
 
     bk, bm = varde("avslut", "kvinnor"), varde("avslut", "man")
     ak, am = varde("andel_avslut_arbete_studier", "kvinnor"), varde("andel_avslut_arbete_studier", "man")
-    if bk is None and bm is None and t.loc["avslut", "varde"] is None:
+    if bk is None and bm is None and not bool(t.loc["avslut", "skyddad"]) and pd.isna(t.loc["avslut", "varde"]):
         return []  # the first round: no previous round, no closures to speak of
     nk = None if bk is None or ak is None else int(round(ak * bk))
     nm = None if bm is None or am is None else int(round(am * bm))
@@ -524,10 +526,14 @@ def _strata(engine: Engine, r, strata: tuple[str, ...], per_typ: bool) -> tuple[
             koder_ = [k for k in koder_ if k != "inga"] + ["inga"]
         baser = r.antal([(stratum, k) for k in koder_])
         celler: dict[str, dict] = {"K": {}, "M": {}}
-        for v in dict.fromkeys(vv for _i, vv, _k in insatser):
-            vkoder = [kod for _i, vv, kod in insatser if vv == v]
-            for k, c in r.korsceller(stratum, koder_, v, vkoder).items():
-                celler[k].update({(s, v, x): n for (s, x), n in c.items()})
+        try:
+            for v in dict.fromkeys(vv for _i, vv, _k in insatser):
+                vkoder = [kod for _i, vv, kod in insatser if vv == v]
+                for k, c in r.korsceller(stratum, koder_, v, vkoder).items():
+                    celler[k].update({(s, v, x): n for (s, x), n in c.items()})
+        except revision.RevisionsFel:
+            vagrad[stratum] = f"Uppdelningen per {STRATA[stratum].lower()} kan inte röjandeskyddas för det här urvalet."
+            continue
         for j, s in enumerate(koder_):
             bk, bm = baser["K"][j], baser["M"][j]
             for iid, v, kod in insatser:
@@ -792,6 +798,20 @@ def _tal(v):
     return None if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)) else v
 
 
+def _obj(varden: list) -> np.ndarray:
+    """A table column that keeps counts as ints, shares as floats and hidden values as None
+    (an object array: no float NaN, and it takes the frame's index)."""
+    ut = []
+    for v in varden:
+        if v is None:
+            ut.append(None)
+        elif isinstance(v, float | np.floating):
+            ut.append(float(v))
+        else:
+            ut.append(int(v))
+    return np.array(ut, dtype=object)
+
+
 def _cell(n, bas) -> dict:
     n, bas = _tal(n), _tal(bas)
     return {
@@ -878,19 +898,19 @@ def indikatortabell(res: Jamstalldhet) -> pd.DataFrame:
             "Justering": statistik.JUSTERINGAR[res.justering][1],
             "Område": d["grupp"],
             "Indikator": d["etikett"],
-            "Kvinnor, antal": [_tal(x) for x in d["n_K"]],
-            "Kvinnor, bas": [_tal(x) for x in d["bas_K"]],
-            "Kvinnor, andel": [_tal(x) for x in d["andel_K"]],
-            "Män, antal": [_tal(x) for x in d["n_M"]],
-            "Män, bas": [_tal(x) for x in d["bas_M"]],
-            "Män, andel": [_tal(x) for x in d["andel_M"]],
-            "Kön saknas, antal": [_tal(x) for x in d["n_saknas"]],
-            "Kön saknas, bas": [_tal(x) for x in d["bas_saknas"]],
-            "Skillnad, procentenheter": [_tal(x) for x in d["skillnad_pp"]],
-            "95 % KI, lägre": [_tal(x) for x in d["ki_lag_pp"]],
-            "95 % KI, övre": [_tal(x) for x in d["ki_hog_pp"]],
-            "p-värde (Fisher)": [_tal(x) for x in d["p_varde"]],
-            "Justerat p-värde": [_tal(x) for x in d["p_justerat"]],
+            "Kvinnor, antal": _obj([_tal(x) for x in d["n_K"]]),
+            "Kvinnor, bas": _obj([_tal(x) for x in d["bas_K"]]),
+            "Kvinnor, andel": _obj([_tal(x) for x in d["andel_K"]]),
+            "Män, antal": _obj([_tal(x) for x in d["n_M"]]),
+            "Män, bas": _obj([_tal(x) for x in d["bas_M"]]),
+            "Män, andel": _obj([_tal(x) for x in d["andel_M"]]),
+            "Kön saknas, antal": _obj([_tal(x) for x in d["n_saknas"]]),
+            "Kön saknas, bas": _obj([_tal(x) for x in d["bas_saknas"]]),
+            "Skillnad, procentenheter": _obj([_tal(x) for x in d["skillnad_pp"]]),
+            "95 % KI, lägre": _obj([_tal(x) for x in d["ki_lag_pp"]]),
+            "95 % KI, övre": _obj([_tal(x) for x in d["ki_hog_pp"]]),
+            "p-värde (Fisher)": _obj([_tal(x) for x in d["p_varde"]]),
+            "Justerat p-värde": _obj([_tal(x) for x in d["p_justerat"]]),
             "Slutsats": d["slutsats"],
         }
     )
@@ -915,12 +935,12 @@ def rapportsektion(engine: Engine, omfang: Omfang, omgang_id: str):
             pd.DataFrame(
                 {
                     "Indikator": [f"{g}: {e}" if g != e else e for g, e in zip(d["grupp"], d["etikett"], strict=True)],
-                    "Kvinnor, antal": [_tal(x) for x in d["n_K"]],
-                    "Kvinnor, andel": [_tal(x) for x in d["andel_K"]],
-                    "Män, antal": [_tal(x) for x in d["n_M"]],
-                    "Män, andel": [_tal(x) for x in d["andel_M"]],
-                    "Skillnad, procentenheter": [_tal(x) for x in d["skillnad_pp"]],
-                    "Justerat p-värde": [_tal(x) for x in d["p_justerat"]],
+                    "Kvinnor, antal": _obj([_tal(x) for x in d["n_K"]]),
+                    "Kvinnor, andel": _obj([_tal(x) for x in d["andel_K"]]),
+                    "Män, antal": _obj([_tal(x) for x in d["n_M"]]),
+                    "Män, andel": _obj([_tal(x) for x in d["andel_M"]]),
+                    "Skillnad, procentenheter": _obj([_tal(x) for x in d["skillnad_pp"]]),
+                    "Justerat p-värde": _obj([_tal(x) for x in d["p_justerat"]]),
                     "Slutsats": list(d["slutsats"]),
                 }
             ),
@@ -936,12 +956,12 @@ def rapportsektion(engine: Engine, omfang: Omfang, omgang_id: str):
             pd.DataFrame(
                 {
                     "Grupp": [f"{STRATA[a]}: {b}" for a, b in zip(s["stratum"], s["stratumetikett"], strict=True)],
-                    "Kvinnor": [_tal(x) for x in s["bas_K"]],
-                    "Kvinnor med arbetsnära insats": [_tal(x) for x in s["n_K"]],
-                    "Andel kvinnor": [_tal(x) for x in s["andel_K"]],
-                    "Män": [_tal(x) for x in s["bas_M"]],
-                    "Män med arbetsnära insats": [_tal(x) for x in s["n_M"]],
-                    "Andel män": [_tal(x) for x in s["andel_M"]],
+                    "Kvinnor": _obj([_tal(x) for x in s["bas_K"]]),
+                    "Kvinnor med arbetsnära insats": _obj([_tal(x) for x in s["n_K"]]),
+                    "Andel kvinnor": _obj([_tal(x) for x in s["andel_K"]]),
+                    "Män": _obj([_tal(x) for x in s["bas_M"]]),
+                    "Män med arbetsnära insats": _obj([_tal(x) for x in s["n_M"]]),
+                    "Andel män": _obj([_tal(x) for x in s["andel_M"]]),
                     "Slutsats": list(s["slutsats"]),
                 }
             ),

@@ -8,6 +8,7 @@ import streamlit as st
 
 from core import charts, config, statistik, text
 from core.matt import jamstalldhet as matt
+from core.matt.jamstalldhet import _obj
 from core.matt.profil import Urval
 from core.omfang import Omfang
 from core.population import SAKNAS
@@ -68,7 +69,7 @@ def _skillnad_text(pp) -> str:
 def jamstalldhet_rubrik(res: matt.Jamstalldhet, urval: Urval) -> bool:
     """The persons by sex, the round and the filter. False when nothing more may be shown."""
     kol = st.columns([1, 1, 1, 3], vertical_alignment="center")
-    for c, k, namn in zip(kol, matt.KON, ("Kvinnor", "Män", "Kön saknas"), strict=True):
+    for c, k, namn in zip(kol[:3], matt.KON, ("Kvinnor", "Män", "Kön saknas"), strict=True):
         n = res.storlek.get(k)
         c.metric(namn, text.tal(n, skyddad=n is None and res.skyddad and not res.vagrad) if not res.vagrad else "–")
     kol[3].caption(
@@ -209,14 +210,14 @@ def stratafil(res: matt.Jamstalldhet) -> pd.DataFrame:
             "Grupp efter": [matt.STRATA.get(x, x) for x in s["stratum"]],
             "Grupp": s["stratumetikett"],
             "Insats": s["insatsetikett"],
-            "Kvinnor i gruppen": [_tal(x) for x in s["bas_K"]],
-            "Kvinnor med insatsen": [_tal(x) for x in s["n_K"]],
-            "Andel kvinnor": [_tal(x) for x in s["andel_K"]],
-            "Män i gruppen": [_tal(x) for x in s["bas_M"]],
-            "Män med insatsen": [_tal(x) for x in s["n_M"]],
-            "Andel män": [_tal(x) for x in s["andel_M"]],
-            "Skillnad, procentenheter": [_tal(x) for x in s["skillnad_pp"]],
-            "Justerat p-värde": [_tal(x) for x in s["p_justerat"]],
+            "Kvinnor i gruppen": _obj([_tal(x) for x in s["bas_K"]]),
+            "Kvinnor med insatsen": _obj([_tal(x) for x in s["n_K"]]),
+            "Andel kvinnor": _obj([_tal(x) for x in s["andel_K"]]),
+            "Män i gruppen": _obj([_tal(x) for x in s["bas_M"]]),
+            "Män med insatsen": _obj([_tal(x) for x in s["n_M"]]),
+            "Andel män": _obj([_tal(x) for x in s["andel_M"]]),
+            "Skillnad, procentenheter": _obj([_tal(x) for x in s["skillnad_pp"]]),
+            "Justerat p-värde": _obj([_tal(x) for x in s["p_justerat"]]),
             "Slutsats": s["slutsats"],
         }
     )
