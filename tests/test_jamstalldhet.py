@@ -136,10 +136,10 @@ def test_handraknade_andelar_och_prov(handbyggd):
     # an intervention since inskrivning (2017-01-01): W01–W04, W07 (not W08: began before it);
     # M01–M09 (M08 and M09 ended, but started in the period)
     assert _rad(res, "forsta_insats:ja")[["n_K", "n_M", "n_saknas"]].tolist() == [5, 9, 1]
-    # the Holm adjustment over every testable indicator, as statsmodels computes it
+    # the Benjamini–Hochberg adjustment over every testable indicator, as statsmodels computes it
     d = res.indikatorer
     testade = d[d["provbar"]]
-    assert list(testade["p_justerat"]) == pytest.approx(statistik.justera(list(testade["p_varde"]), "holm"))
+    assert list(testade["p_justerat"]) == pytest.approx(statistik.justera(list(testade["p_varde"]), "bh"))
     assert set(d.loc[~d["provbar"], "slutsats"]) <= {statistik.FOR_FA}
     assert d["p_justerat"].isna().eq(~d["provbar"]).all()
 
@@ -279,7 +279,7 @@ def test_rapport_json_och_csv(demo_engine, monkeypatch, capsys):
     monkeypatch.setenv("VAGEN_DATABASE_URL", str(demo_engine.url))
     assert cli.main(["report", "jamstalldhet", "--omgang", "2023-03", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["skydd"] is True and data["justering"] == "holm" and data["omgang"] == "2023-03"
+    assert data["skydd"] is True and data["justering"] == "bh" and data["omgang"] == "2023-03"
     ind = {i["indikator"]: i for i in data["indikatorer"]}
     a = ind["arbetsnara:ja"]
     assert set(a) >= {"kvinnor", "man", "saknas", "skillnad_pp", "ki_pp", "p_varde", "p_justerat"}

@@ -54,16 +54,37 @@ def _andel_text(n, bas) -> str:
     return f"{charts.andeltext(n / bas)} ({text.tal(n)} av {text.tal(bas)})"
 
 
-def _ki_text(lo, hi) -> str:
-    lo, hi = _tal(lo), _tal(hi)
-    if lo is None:
-        return ""
-    return f"{text.tal(lo)} till {text.tal(hi)}"
-
-
 def _skillnad_text(pp) -> str:
     pp = _tal(pp)
     return "" if pp is None else text.procentenheter(pp / 100)
+
+
+def _skillnad_ki_text(pp, lo, hi) -> str:
+    """``−21 (−31 till −11)``: the gap in percentage points with its 95 % interval."""
+    pp, lo, hi = _tal(pp), _tal(lo), _tal(hi)
+    if pp is None:
+        return ""
+    return f"{text.forandring(pp)} ({text.tal(lo)} till {text.tal(hi)})"
+
+
+KORT_SLUTSATS = {
+    statistik.SALLAN_SLUMP: "Ja, sällan en slump",
+    statistik.KAN_VARA_SLUMP: "Kan vara en slump",
+    statistik.FOR_FA: "För få för att pröva",
+    statistik.DOLD_PROVNING: "Kan inte prövas (dolt)",
+    "": "",
+}
+
+
+def _jamforelsetabell(df: pd.DataFrame) -> None:
+    """A comparison table: the first column wide, the figures right-aligned, the verdict
+    left-aligned, every row shown."""
+    forsta, sista = df.columns[0], df.columns[-1]
+    config = {forsta: st.column_config.TextColumn(width="medium")}
+    config |= {k: st.column_config.TextColumn(alignment="right") for k in df.columns[1:-1]}
+    config[sista] = st.column_config.TextColumn(alignment="left")
+    hojd = min(35 * (len(df) + 1) + 3, 800)
+    st.dataframe(df, hide_index=True, width="stretch", height=hojd, column_config=config)
 
 
 def jamstalldhet_rubrik(res: matt.Jamstalldhet, urval: Urval) -> bool:
@@ -152,9 +173,11 @@ def indikatorvisning(d: pd.DataFrame) -> pd.DataFrame:
             "Kvinnor": [_andel_text(n, b) for n, b in zip(d["n_K"], d["bas_K"], strict=True)],
             "Män": [_andel_text(n, b) for n, b in zip(d["n_M"], d["bas_M"], strict=True)],
             "Kön saknas": [text.dolt() if _tal(n) is None else text.tal(n) for n in d["n_saknas"]],
-            "Skillnad": [_skillnad_text(x) for x in d["skillnad_pp"]],
-            "95 % konfidensintervall": [_ki_text(a, b) for a, b in zip(d["ki_lag_pp"], d["ki_hog_pp"], strict=True)],
-            "Mer än slumpen?": list(d["slutsats"]),
+            "Skillnad (95 % KI)": [
+                _skillnad_ki_text(x, a, b)
+                for x, a, b in zip(d["skillnad_pp"], d["ki_lag_pp"], d["ki_hog_pp"], strict=True)
+            ],
+            "Mer än slumpen?": [KORT_SLUTSATS.get(x, x) for x in d["slutsats"]],
         }
     )
 
@@ -178,9 +201,11 @@ def jamstalldhet_indikatorer(omfang: Omfang, res: matt.Jamstalldhet) -> None:
                 "fylld punkt: skillnaden håller efter justeringen.",
             )
         )
-    tabell(indikatorvisning(urval), bred=True)
+    _jamforelsetabell(indikatorvisning(urval))
     st.caption(
-        "Skillnaden är kvinnornas andel minus männens, i procentenheter. Prövningen är Fishers exakta test, "
+        "Skillnaden är kvinnornas andel minus männens i procentenheter, med 95 % konfidensintervall (KI) inom parentes. "
+        "”Ja, sällan en slump”: skillnaden är så stor att den sällan uppstår av en slump, även efter justeringen. "
+        "Prövningen är Fishers exakta test, "
         "som håller även för små grupper; ”för få för att pröva” betyder att inget utfall med så få personer "
         "skulle kunna visa en säker skillnad."
     )
@@ -225,8 +250,9 @@ def stratafil(res: matt.Jamstalldhet) -> pd.DataFrame:
 
 def jamstalldhet_insatser(omfang: Omfang, res: matt.Jamstalldhet) -> None:
     st.markdown(
-        "Får kvinnor och män med **samma hinder** samma slags insatser? Forskningen (Socialstyrelsen) har funnit "
-        "att män oftare får arbetsinriktade insatser medan kvinnors familjesituation hamnar i fokus. Här jämförs "
+        "Får kvinnor och män med **samma hinder** samma slags insatser? Forskning som SKL:s förstudie om ekonomiskt "
+        "bistånd (2016) sammanfattar har funnit att män oftare får arbetsinriktade insatser medan kvinnors "
+        "familjesituation hamnar i fokus. Här jämförs "
         "kvinnor och män inom varje grupp, så att en skillnad inte bara beror på vilka som finns i processen."
     )
     stratum = st.segmented_control(
@@ -262,11 +288,14 @@ def jamstalldhet_insatser(omfang: Omfang, res: matt.Jamstalldhet) -> None:
             "Grupp": a["stratumetikett"],
             "Kvinnor": [_andel_text(n, b) for n, b in zip(a["n_K"], a["bas_K"], strict=True)],
             "Män": [_andel_text(n, b) for n, b in zip(a["n_M"], a["bas_M"], strict=True)],
-            "Skillnad": [_skillnad_text(x) for x in a["skillnad_pp"]],
-            "Mer än slumpen?": list(a["slutsats"]),
+            "Skillnad (95 % KI)": [
+                _skillnad_ki_text(x, lo, hi)
+                for x, lo, hi in zip(a["skillnad_pp"], a["ki_lag_pp"], a["ki_hog_pp"], strict=True)
+            ],
+            "Mer än slumpen?": [KORT_SLUTSATS.get(x, x) for x in a["slutsats"]],
         }
     )
-    tabell(visning, bred=True)
+    _jamforelsetabell(visning)
     if stratum == "arbetshinder":
         st.caption(
             "En person kan ha flera hinder och räknas då i varje grupp; därför prövas grupperna var för sig och "
