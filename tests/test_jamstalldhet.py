@@ -302,6 +302,7 @@ def test_rapportsektion_har_sidans_tal(demo_engine):
     assert len(tab) == len(d)
     forsta = d.loc[d["skillnad_pp"].abs().idxmax()]
     assert tab.iloc[0]["Kvinnor, antal"] == forsta.n_K and tab.iloc[0]["Män, andel"] == pytest.approx(forsta.andel_M)
+    assert len(sek.diagram) == 1
     strata = sek.tabeller[1].df
     a = res.strata[res.strata["insats"] == J.ARBETSNARA]
     assert list(strata["Kvinnor med arbetsnära insats"]) == [None if str(x) == "<NA>" else x for x in a["n_K"]]
@@ -311,3 +312,19 @@ def test_bench_anrop(demo_engine):
     assert len(J.BENCH_ANROP) >= 4
     for _namn, anrop in J.BENCH_ANROP:
         assert anrop(demo_engine, "2023-03").indikatorer is not None
+
+
+def test_rapportsektion_i_pdf_och_arbetsbok(demo_engine, monkeypatch):
+    # As the lead will wire it: appended to the pack's SEKTIONER, the section prints and saves.
+    import io
+
+    import openpyxl
+
+    from core import rapportpaket
+
+    monkeypatch.setattr(rapportpaket, "SEKTIONER", [J.rapportsektion])
+    p = rapportpaket.paket(demo_engine, POLITIKER, "2023-03")
+    assert p.sektioner[0].rubrik == "Jämställdhet"
+    assert rapportpaket.pdf(p).startswith(b"%PDF")
+    bok = openpyxl.load_workbook(io.BytesIO(rapportpaket.xlsx(p)))
+    assert len(bok.sheetnames) >= 3

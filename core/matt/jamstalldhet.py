@@ -842,7 +842,11 @@ def som_data(res: Jamstalldhet) -> dict:
             "grupp": r.grupp,
             "kvinnor": _cell(r.n_K, r.bas_K),
             "man": _cell(r.n_M, r.bas_M),
-            "saknas": {k: v for k, v in _cell(r.n_saknas, r.bas_saknas).items() if k != "andel"},
+            "saknas": (
+                {"n": None, "bas": None, "skyddad": False}  # Översikt gives closures for women and men only
+                if r.variabel == "avslut"
+                else {k: v for k, v in _cell(r.n_saknas, r.bas_saknas).items() if k != "andel"}
+            ),
             **jamf(r),
         }
         for r in res.indikatorer.itertuples()
@@ -950,6 +954,15 @@ def rapportsektion(engine: Engine, omfang: Omfang, omgang_id: str):
     )
     s = res.strata
     s = s[s["insats"] == ARBETSNARA]
+    h = s[(s["stratum"] == "arbetshinder") & ((s["bas_K"].fillna(1) > 0) | (s["bas_M"].fillna(1) > 0))]
+    if len(h):
+        from core import charts
+
+        sek.diagram.append(
+            charts.jamstalldhet_strata(
+                h, "Hur stor andel av kvinnorna och männen i varje hindergrupp har en arbetsnära insats?"
+            )
+        )
     sek.tabeller.append(
         Tabell(
             "Arbetsnära insatser (SKR 1, 5–8) bland kvinnor och män med samma arbetshinder eller i samma åldersgrupp",

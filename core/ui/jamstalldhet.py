@@ -172,7 +172,10 @@ def indikatorvisning(d: pd.DataFrame) -> pd.DataFrame:
             "Indikator": d["etikett"],
             "Kvinnor": [_andel_text(n, b) for n, b in zip(d["n_K"], d["bas_K"], strict=True)],
             "Män": [_andel_text(n, b) for n, b in zip(d["n_M"], d["bas_M"], strict=True)],
-            "Kön saknas": [text.dolt() if _tal(n) is None else text.tal(n) for n in d["n_saknas"]],
+            "Kön saknas": [
+                "–" if v == "avslut" else text.dolt() if _tal(n) is None else text.tal(n)
+                for n, v in zip(d["n_saknas"], d["variabel"], strict=True)
+            ],
             "Skillnad (95 % KI)": [
                 _skillnad_ki_text(x, a, b)
                 for x, a, b in zip(d["skillnad_pp"], d["ki_lag_pp"], d["ki_hog_pp"], strict=True)
