@@ -21,6 +21,7 @@ SIDOR = {
     "granskning": dict(page="pages/granskning.py", title="Granskningslogg", url_path="granskning"),
     "admin": dict(page="pages/admin.py", title="Användare", url_path="admin"),
     "mote": dict(page="pages/mote.py", title="Möte", url_path="mote"),
+    "sammanfattning": dict(page="pages/sammanfattning.py", title="Sammanfattning", url_path="sammanfattning"),
     # --- Jämställdhet (issue 13) ---
     "jamstalldhet": dict(page="pages/jamstalldhet.py", title="Jämställdhet", url_path="jamstalldhet"),
 }

@@ -649,6 +649,56 @@ def storbild(chart: alt.TopLevelMixin, *, bredd: int | None = None, radhojd: int
     return ut
 
 
+# --- Sammanfattning: one indicator across rounds, kvinnor and män (issue 17) ------------------
+
+
+def trend_data(serie: pd.DataFrame) -> pd.DataFrame:
+    """The frame behind :func:`trend`: one indicator's shown values per round and group
+    (``Alla``, ``Kvinnor``, ``Män``); a hidden or undefined value is left out, so the line
+    breaks there instead of pointing at it."""
+    d = serie[serie["varde"].notna() & ~serie["skyddad"].astype(bool)].copy()
+    d["kon"] = d["grupp"].map({"alla": "Alla", "kvinnor": KVINNOR, "män": MAN})
+    d["varde"] = d["varde"].astype(float)
+    return d[["omgang_id", "kon", "varde"]].reset_index(drop=True)
+
+
+def trend(
+    serie: pd.DataFrame, etikett: str, typ: str, *, bredd: int = 320, hojd: int = 150, liten: bool = False
+) -> alt.LayerChart:
+    """One indicator across rounds: kvinnor and män in their colours, all persons as a grey
+    dashed line. ``typ``: ``andel`` (0–100 %), ``antal`` (persons) or ``manader``. ``liten``:
+    the tile of the Sammanfattning page (no title and no legend: the tile's label and the
+    page's caption say them)."""
+    data = trend_data(serie)
+    ordning = list(dict.fromkeys(serie.sort_values("datum")["omgang_id"]))
+    if typ == "andel":
+        y = alt.Y("varde:Q", title=None, axis=alt.Axis(format=ANDEL_FORMAT), scale=alt.Scale(domain=[0, 1]))
+        tips_format = ANDEL_FORMAT
+    else:
+        y = alt.Y("varde:Q", title="personer" if typ == "antal" else "månader", scale=alt.Scale(zero=True))
+        tips_format = ",.0f" if typ == "antal" else ",.1f"
+    x = alt.X("omgang_id:O", title=None, sort=ordning, axis=alt.Axis(labelAngle=0))
+    tips = [
+        alt.Tooltip("omgang_id:N", title="Mätomgång"),
+        alt.Tooltip("kon:N", title="Grupp"),
+        alt.Tooltip("varde:Q", title=etikett, format=tips_format),
+    ]
+    bas = alt.Chart(data).encode(x=x, y=y, tooltip=tips)
+    alla = bas.transform_filter(alt.datum.kon == "Alla").mark_line(color="#888888", strokeDash=[4, 3], point=True)
+    kon = bas.transform_filter(alt.datum.kon != "Alla").mark_line(point=True)
+    if liten:
+        farg = kon_farg()
+        farg["legend"] = None
+        y["title"] = None
+        return (alla + kon.encode(color=farg)).properties(width=bredd, height=hojd)
+    kon = kon.encode(color=kon_farg())
+    return (alla + kon).properties(
+        title=alt.Title(etikett, subtitle="Kvinnor, män och alla (streckad) per mätomgång"),
+        width=bredd,
+        height=hojd,
+    )
+
+
 # --- Jämställdhet (issue 13) ------------------------------------------------------------------
 
 

@@ -5,7 +5,8 @@ Commands
 init                      create the schema and the default units
 demo [--om-tom]           load the fictitious demo municipality into an empty database and
                           create one demo user per role (``--om-tom``: only if empty, else quiet)
-import PATH               import an .xlsx workbook, a folder or .zip of CSV files, or one CSV
+import PATH [--godta-liknande-id]
+                          import an .xlsx workbook, a folder or .zip of CSV files, or one CSV
 export PATH               write the exchange format: PATH.xlsx (a workbook; refused when a sheet
                           would exceed Excel's rows), PATH.zip (CSV files), or a folder of CSV files
 report profile --omgang ID [filters] [--skydd on|off] --format json|csv
@@ -15,12 +16,17 @@ report jamforelse --omgang ID --enhet C --variabel VAR [filters] [--skydd on|off
 report jamstalldhet --omgang ID [filters] [--skydd on|off] --format json|csv
                           filters: --enhet C,… --ej-enhet C,… --kon K,M,saknas --aldersgrupp …
                           --fodelseregion … --inskrivningstid … (saknas for blank)
+rapport --omgang ID --ut rapport.pdf [--xlsx rapport.xlsx] [--skydd on|off]
+                          the monthly review pack (Sammanfattning, Översikt, Målgrupp) as PDF and
+                          Excel; protected unless --skydd off; audited (schedulable)
 radera-omgang ID [--ja]   delete a round and its measurements (safety copy first, confirmed, audited)
 anvandare ny NAMN --namn "…" --roll ROLL [--enhet KOD] | losenord NAMN | las-upp NAMN | inaktivera NAMN
 backup PATH               consistent copy of the database (SQLite) or pg_dump; a full disk says so
 restore PATH [--ja]       check the backup (a Vägen database of a known schema version), show what it
                           and the database hold, confirm, keep a safety copy, replace, audit
-bench [--url URL]         time every page's work on the demo (the benchmark)
+bench [--scales S,M,L] [--json PATH] [--url URL]
+                          import and every page's calls at three scales, the demo's disclosure audit
+                          (core/bench.py); --url only an empty database
 
 Bad input gives a Swedish message on stderr and a non-zero exit, never a traceback.
 """
@@ -88,13 +94,22 @@ def cmd_import(args) -> int:
     sokvag = Path(args.sokvag)
     if not sokvag.exists():
         raise CliFel(f"Filen eller mappen finns inte: {sokvag}")
-    resultat = importer.importera(eng, sokvag, anvandare=_operator())
+    resultat = importer.importera(eng, sokvag, anvandare=_operator(), godta_liknande=args.godta_liknande_id)
+    for likn in resultat.liknande:
+        print(f"Varning: {likn.text()}", file=sys.stderr)
     if not resultat.ok:
         print(resultat.felrapport(), file=sys.stderr)
-        print(f"Importen avbröts: {len(resultat.fel)} fel. Ingenting sparades.", file=sys.stderr)
+        if resultat.behover_bekraftelse:
+            print("Är det olika personer? Importera igen med --godta-liknande-id.", file=sys.stderr)
+        print(f"Importen avbröts: {resultat.antal_fel} fel. Ingenting sparades.", file=sys.stderr)
+        if not importer.vanta_pa_granskning(0):
+            print("Väntar på att få skriva importen i granskningsloggen …", file=sys.stderr)
+            importer.vanta_pa_granskning()
         return 1
     for v in resultat.varningar:
         print(f"Varning: {v}", file=sys.stderr)
+    for rad in resultat.kvar_text():
+        print(f"Obs: {rad} En rättelse slår ihop per nyckel och tar aldrig bort rader.", file=sys.stderr)
     print("Importen klar: " + resultat.text())
     return 0
 
@@ -167,6 +182,48 @@ def _kontrollera_urval(eng, urval) -> None:
             raise CliFel(
                 f"Okänd kod för --{falt.replace('_', '-')}: {', '.join(okanda)} (giltiga: {', '.join(koder_)})."
             )
+
+
+def cmd_rapport(args) -> int:
+    """The review pack for a round as PDF (and Excel): protected unless ``--skydd off``."""
+    from core import rapportpaket
+
+    ut = Path(args.ut)
+    if ut.suffix.lower() != ".pdf":
+        raise CliFel(f"--ut ska vara en .pdf-fil, inte {ut.name}.")
+    xlsx = Path(args.xlsx) if args.xlsx else None
+    if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
+        raise CliFel(f"--xlsx ska vara en .xlsx-fil, inte {xlsx.name}.")
+    eng = _engine()
+    omfang = ADMIN.med_skydd(args.skydd == "on")
+    try:
+        p = rapportpaket.paket(eng, omfang, args.omgang)
+    except ValueError as e:
+        raise CliFel(str(e)) from None
+    filer = [(ut, rapportpaket.pdf(p))]
+    if xlsx is not None:
+        filer.append((xlsx, rapportpaket.xlsx(p)))
+    for fil, data in filer:
+        try:
+            fil.parent.mkdir(parents=True, exist_ok=True)
+            fil.write_bytes(data)
+        except OSError as e:
+            fil.unlink(missing_ok=True)
+            raise CliFel(f"Kunde inte skriva {fil}: {e.strerror or e}.") from None
+    audit.logga(
+        eng,
+        _operator(),
+        "rapport",
+        detalj={
+            "rapport": "rapportpaket",
+            "omgang": p.omgang.omgang_id,
+            "skydd": args.skydd,
+            "filer": [f.name for f, _ in filer],
+        },
+    )
+    skydd = "röjandeskyddad" if p.skyddad else "UTAN röjandeskydd – får inte spridas"
+    print(f"Rapporten för mätomgång {p.omgang.omgang_id} ({skydd}): " + ", ".join(str(f) for f, _ in filer))
+    return 0
 
 
 def cmd_report(args) -> int:
@@ -360,14 +417,18 @@ def cmd_anvandare(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from core import bench
+    from core import bench, syntet
 
     if args.url:
         eng = db.get_engine(args.url)
         db.skapa_schema(eng)
         if not db.ar_tom(eng):
-            raise CliFel("bench laddar demodata i databasen: ange en tom databas (--url), aldrig en med riktiga data.")
-    bench.kor(args.url, args.upprepningar)
+            raise CliFel("bench skriver testdata i databasen: ange en tom databas (--url), aldrig en med riktiga data.")
+    skalor = [s.strip().upper() for s in args.scales.split(",") if s.strip()]
+    okanda = [s for s in skalor if s not in syntet.SKALOR]
+    if okanda:
+        raise CliFel(f"Okänd skala: {', '.join(okanda)}. Välj bland {', '.join(syntet.SKALOR)}.")
+    bench.kor(skalor, args.url, args.upprepningar, Path(args.json) if args.json else None, args.katalog)
     return 0
 
 
@@ -391,6 +452,11 @@ def bygg_parser() -> argparse.ArgumentParser:
 
     i = sub.add_parser("import", help="importera en arbetsbok, en mapp eller zip med CSV-filer")
     i.add_argument("sokvag", metavar="PATH")
+    i.add_argument(
+        "--godta-liknande-id",
+        action="store_true",
+        help="spara nya person-id som bara skiljer sig från andra i stora/små bokstäver eller inledande nollor",
+    )
     i.set_defaults(func=cmd_import)
 
     e = sub.add_parser("export", help="exportera i utbytesformatet (.xlsx, .zip med CSV-filer, eller en mapp)")
@@ -436,6 +502,13 @@ def bygg_parser() -> argparse.ArgumentParser:
     rj.add_argument("--format", choices=["json"], default="json")
     rj.set_defaults(func=cmd_report)
 
+    rr = sub.add_parser("rapport", help="uppföljningsrapporten som PDF (och Excel) för en mätomgång")
+    rr.add_argument("--omgang", required=True, help="mätomgångens id, t.ex. 2019-09")
+    rr.add_argument("--ut", required=True, help="PDF-filen att skriva")
+    rr.add_argument("--xlsx", help="skriv även tabellerna som en Excel-arbetsbok")
+    rr.add_argument("--skydd", choices=["on", "off"], default="on", help="röjandeskydd (standard: on)")
+    rr.set_defaults(func=cmd_rapport)
+
     # --- issue 13: report jamstalldhet ---
     rjs = rsub.add_parser("jamstalldhet", help="kvinnor och män sida vid sida (Jämställdhet)")
     rjs.add_argument("--omgang", required=True, metavar="ID")
@@ -475,9 +548,12 @@ def bygg_parser() -> argparse.ArgumentParser:
         x.add_argument("anvandarnamn")
     a.set_defaults(func=cmd_anvandare)
 
-    b = sub.add_parser("bench", help="mät svarstiderna på demodata")
-    b.add_argument("--url", help="databas-URL (standard: en tillfällig SQLite-fil)")
-    b.add_argument("--upprepningar", type=int, default=5)
+    b = sub.add_parser("bench", help="mät import och sidor i tre storlekar (syntetiska data från demon)")
+    b.add_argument("--scales", default="S,M,L", help="storlekar, t.ex. S,M (standard: S,M,L)")
+    b.add_argument("--url", help="en tom databas (PostgreSQL); standard: en tillfällig SQLite-fil")
+    b.add_argument("--json", metavar="PATH", help="skriv resultaten som JSON hit")
+    b.add_argument("--upprepningar", type=int, default=3, help="varma körningar per anrop (median)")
+    b.add_argument("--katalog", type=Path, help="spara genererade filer och databaser här mellan körningar")
     b.set_defaults(func=cmd_bench)
     return p
 

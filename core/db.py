@@ -9,20 +9,35 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import os
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, Integer, create_engine, event, func, insert, select, text
+from sqlalchemy import (
+    Engine,
+    Integer,
+    Table,
+    create_engine,
+    event,
+    exists,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+)
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.schema import CreateIndex
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from core import config, koder
-from core.models import Base, Enhet, Installning
+from core.models import PERSON_NORMALISERAD, Base, Enhet, Installning, Matning, MatningHarledd, OmgangHarledd
 
 _ENGINES: dict[str, Engine] = {}
 
@@ -104,10 +119,20 @@ def skapa_schema(engine: Engine) -> None:
     record the schema version (``installning.schemaversion``, :data:`SCHEMAVERSION`).
 
     Writes only what is missing, so on a complete database it only reads (and so never
-    waits on an import).
+    waits on an import). A database created before the derived tables existed (matning rows,
+    but no derived rows) gets them computed here (``core.harledning.bygg_om``), and its person
+    table the index of the importer's near-duplicate check.
     """
+    from core import harledning
+
     Base.metadata.create_all(engine)
     with engine.begin() as conn:
+        if not _finns_index(conn, PERSON_NORMALISERAD.name):
+            conn.execute(CreateIndex(PERSON_NORMALISERAD, if_not_exists=True))  # a person table from before it
+        if _finns_rader(conn, Matning) and not (
+            _finns_rader(conn, MatningHarledd) and _finns_rader(conn, OmgangHarledd)
+        ):
+            harledning.bygg_om(conn)
         if conn.execute(select(func.count()).select_from(Enhet)).scalar_one() == 0:
             bulk_insert(
                 conn,
@@ -132,6 +157,19 @@ def schemaversion(conn: Connection) -> int | None:
         return int(varde) if varde is not None else None
     except ValueError:
         return None
+
+
+def _finns_index(conn: Connection, namn: str) -> bool:
+    """Whether an index of that name exists (asked without a write, unlike CREATE INDEX)."""
+    if conn.dialect.name == "sqlite":
+        fraga = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = :n"
+    else:
+        fraga = "SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() AND indexname = :n"
+    return conn.execute(text(fraga), {"n": namn}).first() is not None
+
+
+def _finns_rader(conn: Connection, modell) -> bool:
+    return conn.execute(select(exists(select(1).select_from(modell)))).scalar()
 
 
 def ar_tom(engine: Engine) -> bool:
@@ -225,7 +263,10 @@ def ar_disk_full(fel: BaseException) -> bool:
     if isinstance(orig, sqlite3.Error):
         kod = getattr(orig, "sqlite_errorcode", None)
         return kod == sqlite3.SQLITE_FULL or (kod is None and "disk is full" in str(orig))
-    return getattr(orig, "sqlstate", None) == "53100"
+    if getattr(orig, "sqlstate", None) == "53100":
+        return True
+    meddelande = str(orig).lower()
+    return "database or disk is full" in meddelande or "no space left on device" in meddelande
 
 
 @contextmanager
@@ -297,19 +338,6 @@ def import_pagar(engine: Engine, vantan: float = 0.05) -> bool:
         return False
 
 
-def ta_importlas(conn: Connection) -> None:
-    """Take the import write lock as the first thing of ``conn``'s transaction.
-
-    SQLite: ``BEGIN IMMEDIATE`` (call it before any other statement of the transaction).
-    PostgreSQL: ``pg_advisory_xact_lock(IMPORTLAS)``, released at commit or rollback. Waits
-    as an ordinary write does.
-    """
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": IMPORTLAS})
-
-
 # --- dialect helpers ----------------------------------------------------------------------
 
 
@@ -326,9 +354,11 @@ class _DatumDel(FunctionElement):
 
 @compiles(_DatumDel, "sqlite")
 def _datumdel_sqlite(element, compiler, **kw):
-    fmt = {"year": "%Y", "month": "%m", "day": "%d"}[element.del_]
+    # SQLite stores a date as the text YYYY-MM-DD (SQLAlchemy's Date, and the importer's
+    # adapter): the parts are cut out, several times cheaper than strftime's parse.
+    start, langd = {"year": (1, 4), "month": (6, 2), "day": (9, 2)}[element.del_]
     (arg,) = list(element.clauses)
-    return f"CAST(strftime('{fmt}', {compiler.process(arg, **kw)}) AS INTEGER)"
+    return f"CAST(substr({compiler.process(arg, **kw)}, {start}, {langd}) AS INTEGER)"
 
 
 @compiles(_DatumDel)
@@ -437,3 +467,177 @@ def _bitar(rader: Sequence[dict], storlek: int):
     for i in range(0, len(rader), storlek):
         bit = rader[i : i + storlek]
         yield bit if lika else [{k: r.get(k) for k in nycklar} for r in bit]
+
+
+def infoga_select(conn: Connection, tabell, kolumner: Sequence[str], urval, *, ignorera_dubbletter: bool = False):
+    """``INSERT INTO tabell (kolumner) SELECT …``; rows whose key exists are skipped when
+    ``ignorera_dubbletter`` (``ON CONFLICT DO NOTHING`` on both dialects)."""
+    if not ignorera_dubbletter:
+        return conn.execute(insert(tabell).from_select(list(kolumner), urval))
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialekt_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialekt_insert
+
+        # SQLite reads "SELECT … JOIN … ON x ON CONFLICT" ambiguously unless a WHERE comes last.
+        urval = urval.where(literal_column("1") == 1)
+    return conn.execute(dialekt_insert(tabell).from_select(list(kolumner), urval).on_conflict_do_nothing())
+
+
+# --- fast bulk writes (the importer) -------------------------------------------------------
+
+
+# The importer's rows reach SQLite's driver directly (skriv_tupler): a date is stored as the
+# ISO text SQLAlchemy's Date type stores ("2019-09-15"). Adapters are looked up by exact type,
+# so datetime values are not affected; SQLAlchemy converts its own parameters before they
+# get here.
+sqlite3.register_adapter(dt.date, dt.date.isoformat)
+
+
+def skriv_tupler(
+    conn: Connection, tabell, kolumner: Sequence[str], tupler: list[tuple], *, ignorera_dubbletter=False
+) -> int:
+    """Insert rows given as tuples in ``kolumner`` order, inside the caller's transaction;
+    returns how many were inserted.
+
+    The importer's write path: on SQLite one ``executemany`` on the driver's cursor (dates as
+    the ISO text SQLAlchemy stores), on PostgreSQL ``COPY``. With ``ignorera_dubbletter`` a
+    row whose key is already stored is skipped and not counted (SQLite ``INSERT OR IGNORE``;
+    PostgreSQL ``COPY`` into a temporary twin of the table, then ``INSERT … SELECT … ON
+    CONFLICT DO NOTHING``), so the caller learns from the count whether any key repeated.
+    """
+    if not tupler:
+        return 0
+    prep = conn.dialect.identifier_preparer
+    namn = prep.format_table(tabell)
+    cols = ", ".join(prep.quote(k) for k in kolumner)
+    dbapi = conn.connection.dbapi_connection
+    if conn.dialect.name == "sqlite":
+        sql = f"INSERT {'OR IGNORE ' if ignorera_dubbletter else ''}INTO {namn} ({cols}) VALUES ({', '.join('?' * len(kolumner))})"
+        cur = dbapi.cursor()
+        try:
+            cur.executemany(sql, tupler)
+            return cur.rowcount if ignorera_dubbletter else len(tupler)
+        finally:
+            cur.close()
+    if not ignorera_dubbletter:
+        _copy_tupler(dbapi, namn, cols, tupler)
+        return len(tupler)
+    stage = prep.quote(f"_stage_{tabell.name}")
+    with dbapi.cursor() as cur:
+        cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {namn})")
+        cur.execute(f"TRUNCATE {stage}")
+    _copy_tupler(dbapi, stage, cols, tupler)
+    with dbapi.cursor() as cur:
+        cur.execute(f"INSERT INTO {namn} ({cols}) SELECT {cols} FROM {stage} ON CONFLICT DO NOTHING")
+        return cur.rowcount
+
+
+def skjut_upp_index(conn: Connection, tabell) -> list:
+    """Drop ``tabell``'s secondary (non-unique) indexes for a bulk load, inside the
+    transaction, and return them for :func:`aterskapa_index`; building an index once over
+    the loaded rows (a sort) is several times cheaper than growing it row by row.
+
+    Only on SQLite, whose readers see the old schema until the commit (WAL); PostgreSQL would
+    lock the table for readers until the commit, so nothing is dropped there."""
+    if conn.dialect.name != "sqlite":
+        return []
+    prep = conn.dialect.identifier_preparer
+    index = [i for i in tabell.indexes if not i.unique]
+    for i in index:
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {prep.quote(i.name)}")
+    return index
+
+
+def aterskapa_index(conn: Connection, index: list) -> None:
+    """Build the indexes that :func:`skjut_upp_index` dropped."""
+    for i in index:
+        conn.execute(CreateIndex(i, if_not_exists=True))
+
+
+def billig_dubblettkontroll(conn: Connection) -> bool:
+    """True when an insert that skips and counts rows with a stored key costs no more than a
+    plain one (SQLite's ``INSERT OR IGNORE``; PostgreSQL needs a staging table for it)."""
+    return conn.dialect.name == "sqlite"
+
+
+def _copy_tupler(dbapi, namn: str, cols: str, tupler: list[tuple]) -> None:
+    with dbapi.cursor() as cur, cur.copy(f"COPY {namn} ({cols}) FROM STDIN") as copy:
+        for t in tupler:
+            copy.write_row(t)
+
+
+def skapa_temptabell(conn: Connection, tabell: Table) -> Table:
+    """Create ``tabell`` (a ``Table`` with ``prefixes=["TEMPORARY"]``) afresh on this
+    connection, inside its transaction; a leftover of an earlier use is dropped first."""
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {conn.dialect.identifier_preparer.format_table(tabell)}")
+    tabell.create(conn)
+    return tabell
+
+
+def ta_bort_temptabell(conn: Connection, tabell: Table) -> None:
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {conn.dialect.identifier_preparer.format_table(tabell)}")
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {conn.dialect.identifier_preparer.quote('_stage_' + tabell.name)}")
+
+
+# --- the import lock and what a failed write means ------------------------------------------
+
+# The page cache (KiB) of SQLite's connection while it imports; back to SQLite's default after.
+# VAGEN_IMPORT_SIDCACHE_KB overrides it (a machine with little memory; the kill test uses
+# SQLite's default so that the transaction's pages spill into the WAL before the commit).
+IMPORT_SIDCACHE_KB = int(os.environ.get("VAGEN_IMPORT_SIDCACHE_KB", 128 * 1024))
+
+
+def slapp_importinstallningar(conn: Connection) -> None:
+    """Undo what :func:`ta_importlas` set on the (pooled) connection, after the transaction."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("PRAGMA cache_size = -2000")
+
+
+class ImportlasUpptaget(RuntimeError):
+    """Another import holds the write lock and did not let go within the waiting time."""
+
+
+def ta_importlas(conn: Connection, vanta_s: float = VANTAN) -> None:
+    """Take the import's write lock as the first statement of the connection's transaction,
+    waiting at most ``vanta_s`` seconds for another import to finish.
+
+    SQLite: ``BEGIN IMMEDIATE``, the database's write lock (readers go on in WAL mode).
+    PostgreSQL: ``pg_advisory_xact_lock(IMPORTLAS)``, released with the transaction. Either
+    way nothing is validated against data that another import is about to change.
+
+    Raises
+    ------
+    ImportlasUpptaget
+        When the lock is still held after ``vanta_s`` seconds.
+    """
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {max(int(vanta_s * 1000), 0)}")
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except OperationalError as e:
+            if ar_last(e):
+                raise ImportlasUpptaget() from None
+            raise
+        finally:
+            conn.exec_driver_sql("PRAGMA busy_timeout = 30000")
+        # A large import writes B-trees far bigger than the default 2 MB page cache.
+        conn.exec_driver_sql(f"PRAGMA cache_size = -{IMPORT_SIDCACHE_KB}")
+        return
+    slut = time.monotonic() + vanta_s
+    while not conn.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": IMPORTLAS}).scalar():
+        if time.monotonic() >= slut:
+            raise ImportlasUpptaget()
+        time.sleep(0.1)
+
+
+def ar_last(fel: BaseException) -> bool:
+    """True when a database error (SQLAlchemy's, or the driver's own from a raw write) says
+    another writer holds a lock: SQLite's "database is locked", PostgreSQL's lock timeout or
+    deadlock."""
+    orig = getattr(fel, "orig", fel)
+    if getattr(orig, "sqlstate", None) in ("55P03", "40P01"):
+        return True
+    meddelande = str(orig).lower()
+    return "database is locked" in meddelande or "database table is locked" in meddelande

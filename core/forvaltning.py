@@ -27,7 +27,7 @@ from core.omfang import BehorighetsFel, Omfang
 
 # Tables derived from matning, keyed by omgang_id (the importer fills them); a round's rows
 # there are deleted explicitly, whether or not the database cascades.
-HARLEDDA_TABELLER = ("matning_harledd", "tillhorighet")
+HARLEDDA_TABELLER = ("matning_harledd", "tillhorighet", "omgang_harledd")
 
 
 class ForvaltningsFel(ValueError):

@@ -4,6 +4,12 @@ Multi-valued variables (``arbetshinder``, ``pagaende_studier``, ``andra_ersattni
 ``pagaende_insats``) are stored one row per code in ``matning_val`` so that SQL can count
 them. Users, login tracking, the audit log and settings (data version, demo mode) live here
 too, so several app instances share them through the database.
+
+Three tables are *derived* (``core.harledning`` computes them from the data tables and keeps
+them consistent after every write): ``matning_harledd`` (each matning row's sex, birth region,
+age band and time on assistance in its round), ``tillhorighet`` (the units each person of a
+round belongs to) and ``omgang_harledd`` (each round's size). They are never imported or
+exported.
 """
 
 from __future__ import annotations
@@ -20,8 +26,10 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Text,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -60,6 +68,11 @@ class Person(Base):
     fodelsear: Mapped[int | None] = mapped_column(Integer)
     fodelseregion: Mapped[str | None] = mapped_column(KOD)
     hushall_id: Mapped[str | None] = mapped_column(ID, index=True)
+
+
+# The importer's near-duplicate check (an id that differs from a stored one only in case or by
+# leading zeros) looks stored ids up by this normalised form.
+PERSON_NORMALISERAD = Index("ix_person_normaliserad", func.lower(func.ltrim(Person.__table__.c.person_id, "0")))
 
 
 class Matomgang(Base):
@@ -117,7 +130,74 @@ class MatningVal(Base):
             name="fk_matning_val_matning",
         ),
         Index("ix_matning_val_variabel", "omgang_id", "variabel", "kod"),
+        # On SQLite the rows live in their primary key's B-tree: one B-tree less to write.
+        {"sqlite_with_rowid": False},
     )
+
+
+class MatningHarledd(Base):
+    """Derived: what the pages filter and count by, per matning row (``core.harledning``).
+
+    ``kon`` and ``fodelseregion`` are the person's (NULL when blank); ``aldersgrupp`` the band
+    code of ``koder.ALDERSGRUPP_GRANSER`` for the age in the round (round year − ``fodelsear``;
+    NULL when the birth year is unknown or the age in no band); ``inskrivningstid_man`` the
+    completed months from ``inskrivningsdatum`` to the round's date (``db.hela_manader``; NULL
+    when the date is blank) and ``inskrivningstid`` its band of
+    ``koder.INSKRIVNINGSTID_GRANSER`` (NULL when unknown or in no band).
+    """
+
+    __tablename__ = "matning_harledd"
+    omgang_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    person_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    kon: Mapped[str | None] = mapped_column(String(1))
+    fodelseregion: Mapped[str | None] = mapped_column(KOD)
+    aldersgrupp: Mapped[str | None] = mapped_column(String(8))
+    inskrivningstid: Mapped[str | None] = mapped_column(String(8))
+    inskrivningstid_man: Mapped[int | None] = mapped_column(Integer)
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["omgang_id", "person_id"],
+            ["matning.omgang_id", "matning.person_id"],
+            ondelete="CASCADE",
+            name="fk_matning_harledd_matning",
+        ),
+        Index("ix_matning_harledd_kon", "omgang_id", "kon"),
+        {"sqlite_with_rowid": False},
+    )
+
+
+class Tillhorighet(Base):
+    """Derived: a unit that a person of a round belongs to in that round (``core.harledning``).
+
+    Exactly the definition of ``core.omfang.hor_till_enhet``: the round's ``matning.enhet``, or
+    the referring or delivering unit of an ``insats`` of the person with ``remissdatum`` on or
+    before the round's date that is open or ended within the 12 months before it. Only
+    persons with a matning row in the round have rows here.
+    """
+
+    __tablename__ = "tillhorighet"
+    omgang_id: Mapped[str] = mapped_column(ID)
+    person_id: Mapped[str] = mapped_column(ID)
+    enhet: Mapped[str] = mapped_column(KOD)
+    __table_args__ = (
+        PrimaryKeyConstraint("omgang_id", "enhet", "person_id", name="pk_tillhorighet"),
+        ForeignKeyConstraint(
+            ["omgang_id", "person_id"],
+            ["matning.omgang_id", "matning.person_id"],
+            ondelete="CASCADE",
+            name="fk_tillhorighet_matning",
+        ),
+        Index("ix_tillhorighet_person", "omgang_id", "person_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+
+class OmgangHarledd(Base):
+    """Derived, one row per round (``core.harledning``): ``personer`` = its matning rows."""
+
+    __tablename__ = "omgang_harledd"
+    omgang_id: Mapped[str] = mapped_column(ID, ForeignKey("matomgang.omgang_id", ondelete="CASCADE"), primary_key=True)
+    personer: Mapped[int] = mapped_column(Integer)
 
 
 class Insats(Base):
@@ -214,6 +294,9 @@ class Installning(Base):
     nyckel: Mapped[str] = mapped_column(String(40), primary_key=True)
     varde: Mapped[str] = mapped_column(Text)
 
+
+# The derived tables, in the order they are filled (core.harledning).
+HARLEDDA_TABELLER = (OmgangHarledd, MatningHarledd, Tillhorighet)
 
 # Tables of the data contract, in load order, mapped to the exchange-format entity names.
 DATATABELLER = {

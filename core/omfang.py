@@ -10,21 +10,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import select
 from sqlalchemy.sql.expression import ColumnElement
 
-from core.models import Insats, Matning
+from core.models import Tillhorighet
 
 ROLLER = ("politiker", "medarbetare", "processledning", "admin")
 
 # Pages per role, in navigation order (page key -> who may open it). A page that is not
 # built yet is simply not listed here; the navigation registers only listed pages.
 SIDOR_PER_ROLL: dict[str, tuple[str, ...]] = {
-    "politiker": ("oversikt", "malgrupp"),
+    "politiker": ("oversikt", "sammanfattning", "malgrupp"),
     "medarbetare": ("oversikt", "malgrupp"),
-    "processledning": ("oversikt", "malgrupp", "mote", "data", "granskning"),
-    "admin": ("oversikt", "malgrupp", "mote", "data", "granskning", "admin"),
+    "processledning": ("oversikt", "sammanfattning", "malgrupp", "mote", "data", "granskning"),
+    "admin": ("oversikt", "sammanfattning", "malgrupp", "mote", "data", "granskning", "admin"),
 }
 # --- Jämställdhet (issue 13): every role, right after Målgrupp ---
 for _roll, _sidor in SIDOR_PER_ROLL.items():
@@ -102,26 +101,19 @@ ADMIN = Omfang("admin")
 def hor_till_enhet(enhet: str, omgang_id: str, datum: dt.date, person_id_kol) -> ColumnElement[bool]:
     """SQL condition: the person in ``person_id_kol`` belongs to ``enhet`` in the round.
 
-    A person belongs to a unit in a round when the round's ``matning.enhet`` is that unit, or
-    when the person has an intervention episode delivered or referred by that unit that is
-    open or ended within the 12 months before the round's date (produkt.md).
+    A person of the round belongs to a unit when the round's ``matning.enhet`` is that unit,
+    or when the person has an intervention episode delivered or referred by that unit, with
+    ``remissdatum`` on or before the round's date, that is open or ended within the 12 months
+    before the round's date (produkt.md). The memberships are computed at import into
+    ``tillhorighet`` (``core.harledning``), so this is one primary-key lookup; ``datum`` (the
+    round's date) is part of the definition and kept for the callers.
     """
-    try:
-        ett_ar_fore = datum.replace(year=datum.year - 1)
-    except ValueError:  # 29 February
-        ett_ar_fore = datum.replace(year=datum.year - 1, day=28)
-    m = aliased(Matning)  # never correlated with a Matning of the outer query
-    via_matning = (
-        select(m.person_id).where(m.omgang_id == omgang_id, m.person_id == person_id_kol, m.enhet == enhet).exists()
-    )
-    via_insats = (
-        select(Insats.insats_id)
+    return (
+        select(Tillhorighet.person_id)
         .where(
-            Insats.person_id == person_id_kol,
-            or_(Insats.fran_enhet == enhet, Insats.till_enhet == enhet),
-            Insats.remissdatum <= datum,
-            or_(Insats.slutdatum.is_(None), and_(Insats.slutdatum >= ett_ar_fore)),
+            Tillhorighet.omgang_id == omgang_id,
+            Tillhorighet.enhet == enhet,
+            Tillhorighet.person_id == person_id_kol,
         )
         .exists()
     )
-    return or_(via_matning, via_insats)

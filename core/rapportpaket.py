@@ -88,7 +88,7 @@ def _sammanfattning(engine: Engine, omfang: Omfang, omgang_id: str) -> Sektion:
         )
         if typ == "andel":
             sek.tabeller.append(Tabell(etikett, df, andelar=("Alla", "Kvinnor", "Män")))
-            sek.diagram.append(_trendlinje(d, etikett))
+            sek.diagram.append(charts.trend(d, etikett, typ, bredd=420, hojd=170))
         else:
             sek.tabeller.append(Tabell(etikett, df, antal=("Alla", "Kvinnor", "Män")))
     return sek
@@ -96,27 +96,6 @@ def _sammanfattning(engine: Engine, omfang: Omfang, omgang_id: str) -> Sektion:
 
 def _tal(v):
     return None if v is None or pd.isna(v) else float(v)
-
-
-def _trendlinje(d: pd.DataFrame, etikett: str):
-    """One share across rounds for women and men; a hidden point breaks the line."""
-    import altair as alt
-
-    data = d[d["grupp"].isin(["kvinnor", "män"])].drop(columns=["datum"]).copy()
-    data["kon"] = data["grupp"].map({"kvinnor": charts.KVINNOR, "män": charts.MAN})
-    data["varde"] = data["varde"].astype(float)
-    return (
-        alt.Chart(data)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("omgang_id:O", title="Mätomgång", sort=list(dict.fromkeys(d.sort_values("datum")["omgang_id"]))),
-            y=alt.Y(
-                "varde:Q", title="Andel", axis=alt.Axis(format=charts.ANDEL_FORMAT), scale=alt.Scale(domain=[0, 1])
-            ),
-            color=charts.kon_farg(),
-        )
-        .properties(title=alt.Title(f"{etikett}: kvinnor och män över tid"), width=420, height=180)
-    )
 
 
 def _oversikt(engine: Engine, omfang: Omfang, omgang_id: str) -> Sektion:

@@ -14,7 +14,8 @@ ui.demobanner()
 st.header("Importera")
 st.write(
     "Ladda upp en arbetsbok (.xlsx), en zip-fil med CSV-filer eller flera CSV-filer i utbytesformatet. "
-    "Filerna granskas först; ingenting sparas förrän du trycker på Importera, och bara om inga fel hittades."
+    "Filerna granskas först; ingenting sparas förrän du trycker på Importera, och bara om inga fel hittades. "
+    + ui.SAMMANSLAGNING
 )
 if meddelande := st.session_state.pop("data_importerat", None):
     st.success(meddelande)
@@ -32,10 +33,23 @@ if kalla:
         st.dataframe(ui.antal_tabell(forhand), hide_index=True)
     for varning in forhand.varningar:
         st.warning(varning)
+    for rad in forhand.kvar_text():
+        st.info(f"{rad} {ui.SAMMANSLAGNING}")
+    godta = True
+    if forhand.ok and forhand.liknande:
+        st.warning(ui.liknande_text(forhand))
+        st.dataframe(ui.liknande_tabell(forhand), hide_index=True)
+        godta = st.checkbox(ui.LIKNANDE_BEKRAFTELSE, key=f"data_godta_liknande_{uppladdning}")
     if forhand.ok:
-        st.success("Inga fel hittades. Tryck på Importera för att spara.")
+        st.success(
+            "Inga fel hittades. Tryck på Importera för att spara."
+            if not forhand.liknande
+            else "Inga fel hittades. Bekräfta id:na ovan och tryck sedan på Importera."
+        )
     else:
-        st.error(f"{len(forhand.fel)} fel hittades. Rätta filerna och ladda upp dem igen; ingenting har sparats.")
+        for text in ui.allmanna_fel(forhand):
+            st.error(text)
+        st.error(ui.felsammanfattning(forhand))
         ui.tabell_med_nedladdning(
             ui.fel_tabell(forhand),
             "importfel.csv",
@@ -43,12 +57,14 @@ if kalla:
             etikett="Ladda ner fellistan (CSV)",
             breda=("Meddelande",),
         )
-    if st.button("Importera", type="primary", disabled=not forhand.ok, key="data_importera"):
-        resultat = ui.importera(kalla, anvandare)
+    if st.button("Importera", type="primary", disabled=not (forhand.ok and godta), key="data_importera"):
+        resultat = ui.importera(kalla, anvandare, godta_liknande=bool(forhand.liknande and godta))
         if resultat.ok:
             st.session_state["data_importerat"] = ui.importerat_meddelande(resultat)
             st.session_state["data_importnummer"] = st.session_state.get("data_importnummer", 0) + 1
             st.rerun()
+        for text in ui.allmanna_fel(resultat):
+            st.error(text)
         st.error("Importen avbröts; ingenting sparades.")
         ui.tabell_med_nedladdning(
             ui.fel_tabell(resultat), "importfel.csv", nyckel="data_fel_csv_import", breda=("Meddelande",)

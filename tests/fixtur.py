@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core import db
+from core import db, harledning
 from core.models import Avslut, Insats, Matning, MatningVal, Matomgang, Person
 
 D = dt.date
@@ -100,7 +100,8 @@ AVSLUT = [
 
 
 def ladda(engine) -> None:
-    """Insert the fixture (directly, not through the importer, so these tests stand alone)."""
+    """Insert the fixture (directly, not through the importer, so these tests stand alone), and
+    its derived rows as every writer must (``core.harledning``)."""
     with engine.begin() as c:
         db.bulk_insert(
             c,
@@ -181,4 +182,5 @@ def ladda(engine) -> None:
             ],
         )
         db.bulk_insert(c, Avslut.__table__, [{"person_id": p, "datum": d, "orsak": o} for p, d, o in AVSLUT])
+        harledning.berakna_om(c)
         db.byt_dataversion(c)

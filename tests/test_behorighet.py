@@ -27,7 +27,9 @@ import core.matt.datakvalitet
 import core.matt.korstabell
 import core.matt.oversikt
 import core.matt.profil
+import core.matt.sammanfattning
 import core.rapport
+import core.rapportpaket
 from core.omfang import ROLLER, BehorighetsFel, Omfang
 from tests import fixtur
 
@@ -78,6 +80,27 @@ def _rapport_data(d):
     return _sma([d["n"], *celler]), set()
 
 
+def _sammanfattning(s):
+    personer = s.serie[s.serie["indikator"] == "personer"]
+    return _sma(personer["varde"]), set()
+
+
+def _paket(p):
+    """Every count of the review pack: Målgrupp's Antal, the persons of Översikt and
+    Sammanfattning (not the median months, which are no counts)."""
+    varden = []
+    for sek in p.sektioner:
+        for t in sek.tabeller:
+            if "Antal" in t.df.columns:
+                varden += list(t.df["Antal"])
+            elif "Nyckeltal" in t.df.columns and t.antal:
+                rader = t.df[~t.df["Nyckeltal"].str.contains("edian")]
+                varden += [v for k in t.antal for v in rader[k]]
+            elif t.rubrik == "Personer i processen":
+                varden += [v for k in t.antal for v in t.df[k]]
+    return _sma(varden), set()
+
+
 def _ram(df: pd.DataFrame, kolumner=("n", "personer", "Antal")):
     sma = [x for k in kolumner if k in df.columns for x in _sma(df[k])]
     return sma, PERSONKOLUMNER & set(df.columns)
@@ -97,6 +120,12 @@ def _inget(_):
 
 # name -> (call with (engine, omfang, tmp_path), extractor, is it an export/report?)
 ANROP = {
+    "core.matt.sammanfattning.sammanfattning": (
+        lambda e, o, t: core.matt.sammanfattning.sammanfattning(e, o),
+        _sammanfattning,
+        False,
+    ),
+    "core.rapportpaket.paket": (lambda e, o, t: core.rapportpaket.paket(e, o), _paket, True),
     "core.matt.oversikt.oversikt": (lambda e, o, t: core.matt.oversikt.oversikt(e, o, "2019-09"), _oversikt, False),
     "core.matt.oversikt.omgangar": (lambda e, o, t: core.matt.oversikt.omgangar(e, o), _ram, False),
     "core.matt.profil.profil": (lambda e, o, t: core.matt.profil.profil(e, o, "2019-09"), _profil, False),

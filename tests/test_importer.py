@@ -749,12 +749,6 @@ PERSON_RUBRIK = ";".join(koder.KOLUMNER["person"])
         ("person.csv", b"", ("person.csv", None, None, None), "Filen är tom"),
         (
             "person.csv",
-            f"{PERSON_RUBRIK}\r\np7;K;1980;sverige;h7\r\n".encode("utf-16"),
-            ("person.csv", None, None, None),
-            "UTF-16",
-        ),
-        (
-            "person.csv",
             f"{PERSON_RUBRIK}\r\np7;K;1980;sverige;h7;extra\r\n".encode(),
             ("person.csv", 2, None, None),
             "fler värden än rubrikraden",

@@ -178,3 +178,46 @@ def test_oskyddat_paket_sager_det(demo):
 def test_okand_omgang_ger_svenskt_fel(demo):
     with pytest.raises(ValueError, match="finns inte"):
         rapportpaket.paket(demo, POLITIKER, "1999-01")
+
+
+def _cli(fil, *args):
+    import os
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "core", *args],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, VAGEN_DATABASE_URL=f"sqlite:///{fil}"),
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_cli_rapport(demodatabas, tmp_path):
+    fil = tmp_path / "vagen.db"
+    shutil.copy(demodatabas[0], fil)
+    r = _cli(fil, "rapport", "--omgang", "2019-09", "--ut", str(tmp_path / "r.pdf"), "--xlsx", str(tmp_path / "r.xlsx"))
+    assert r.returncode == 0, r.stderr
+    assert "röjandeskyddad" in r.stdout
+    txt = _pdftext((tmp_path / "r.pdf").read_bytes())
+    assert "Mätomgång 2019-09" in txt and "Röjandeskydd: på" in txt
+    wb = load_workbook(tmp_path / "r.xlsx")
+    assert wb["Om rapporten"]["A4"].value == rapportpaket.SKYDD_PA
+    r = _cli(fil, "rapport", "--omgang", "2019-09", "--ut", str(tmp_path / "o.pdf"), "--skydd", "off")
+    assert r.returncode == 0 and "UTAN röjandeskydd" in r.stdout
+    assert "Röjandeskydd: AV" in _pdftext((tmp_path / "o.pdf").read_bytes())
+    eng = db.get_engine(f"sqlite:///{fil}")
+    from sqlalchemy import select
+
+    from core.models import Granskningslogg
+
+    with eng.connect() as c:
+        rader = c.execute(select(Granskningslogg.detalj).where(Granskningslogg.handelse == "rapport")).scalars().all()
+    eng.dispose()
+    assert [__import__("json").loads(d)["skydd"] for d in rader] == ["on", "off"]
+    # a Swedish error, no traceback, nothing written
+    r = _cli(fil, "rapport", "--omgang", "1999-01", "--ut", str(tmp_path / "x.pdf"))
+    assert r.returncode == 1 and "finns inte" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "x.pdf").exists()
+    r = _cli(fil, "rapport", "--omgang", "2019-09", "--ut", str(tmp_path / "x.txt"))
+    assert r.returncode == 1 and ".pdf" in r.stderr

@@ -32,7 +32,7 @@ import pandas as pd
 from sqlalchemy import Engine, and_, case, func, literal, select
 
 from core import db, koder, skydd, text
-from core.models import Avslut, Matning, MatningVal, Matomgang, Person
+from core.models import Avslut, Matning, MatningVal, Matomgang, OmgangHarledd, Person
 from core.omfang import Omfang
 
 GRUPPER = ("alla", "K", "M")
@@ -117,10 +117,15 @@ def omgangar(engine: Engine, omfang: Omfang, *, export: bool = False) -> pd.Data
     None where the scope's screen output suppresses a count of 1–4.
     """
     with engine.connect() as conn:
+        # The round's size is stored at import (core.harledning), so no row is counted here.
         rader = conn.execute(
-            select(Matomgang.omgang_id, Matomgang.datum, Matomgang.benamning, func.count(Matning.person_id))
-            .outerjoin(Matning, Matning.omgang_id == Matomgang.omgang_id)
-            .group_by(Matomgang.omgang_id, Matomgang.datum, Matomgang.benamning)
+            select(
+                Matomgang.omgang_id,
+                Matomgang.datum,
+                Matomgang.benamning,
+                func.coalesce(OmgangHarledd.personer, 0),
+            )
+            .outerjoin(OmgangHarledd, OmgangHarledd.omgang_id == Matomgang.omgang_id)
             .order_by(Matomgang.datum.desc(), Matomgang.omgang_id.desc())
         ).all()
     df = pd.DataFrame(rader, columns=["omgang_id", "datum", "benamning", "personer"])

@@ -31,6 +31,9 @@ from core.ui.data import (  # noqa: F401
     ENTITETSNAMN,
     FEL_KOLUMNER,
     KVALITETSMATT,
+    LIKNANDE_BEKRAFTELSE,
+    SAMMANSLAGNING,
+    allmanna_fel,
     antal_tabell,
     datakvalitet_block,
     datakvalitet_fil,
@@ -41,9 +44,12 @@ from core.ui.data import (  # noqa: F401
     exportfil,
     exportnamn,
     fel_tabell,
+    felsammanfattning,
     forhandsgranska,
     importera,
     importerat_meddelande,
+    liknande_tabell,
+    liknande_text,
     omgangar_block,
     omgangstabell,
     radera_omgang_block,
@@ -141,6 +147,11 @@ from core.ui.oversikt import (  # noqa: F401
     nyckeltal,
     tabell_definitioner,
     tabell_kon,
+)
+from core.ui.sammanfattning import (  # noqa: F401, E402
+    indikatorer,
+    las_sammanfattning,
+    rapportpaket_block,
 )
 from core.ui.sidofilter import (  # noqa: F401
     FILTERNYCKLAR,

@@ -96,14 +96,15 @@ def forhandsgranska(kalla: list[tuple[str, bytes]]):
 
 
 def importerat_meddelande(resultat) -> str:
-    """The success message after an import: the counts per entity in Swedish."""
-    return "Importen är klar: " + resultat.text()
+    """The success message after an import: the counts per entity in Swedish, and what stays
+    stored of corrected rounds."""
+    return " ".join(["Importen är klar: " + resultat.text() + ".", *resultat.kvar_text()])
 
 
-def importera(kalla: list[tuple[str, bytes]], anvandare: str | None):
+def importera(kalla: list[tuple[str, bytes]], anvandare: str | None, *, godta_liknande: bool = False):
     """Import an upload for real (one transaction, audited by the importer) and clear the
-    caches when it was stored."""
-    resultat = importer.importera(engine(), kalla, anvandare=anvandare)
+    caches when it was stored; ``godta_liknande``: the user confirmed the near-duplicate ids."""
+    resultat = importer.importera(engine(), kalla, anvandare=anvandare, godta_liknande=godta_liknande)
     if resultat.ok:
         rensa_cacher()
     return resultat
@@ -132,7 +133,55 @@ def fel_tabell(resultat) -> pd.DataFrame:
     """Every error of an import with Swedish headers ``Fil``, ``Rad``, ``Kolumn``, ``Värde``,
     ``Meddelande``."""
     df = resultat.fel_tabell()
+    df[["kolumn", "varde"]] = df[["kolumn", "varde"]].fillna("")  # an error of the whole file
     return df.rename(columns=FEL_KOLUMNER)[list(FEL_KOLUMNER.values())]
+
+
+SAMMANSLAGNING = (
+    "En rättelse slår ihop per nyckel: en rad i filen ersätter den sparade raden med samma nyckel (en tom "
+    "cell skriver över), nya rader läggs till, och ingenting tas bort."
+)
+LIKNANDE_BEKRAFTELSE = "Jag har kontrollerat id:na: det är olika personer. Spara dem ändå."
+
+
+def felsammanfattning(resultat) -> str:
+    """The headline of a refused preview or import: how many errors (all of them counted)."""
+    visade = f" De första {len(resultat.fel)} visas." if resultat.fler_fel else ""
+    return f"{resultat.antal_fel} fel hittades. Rätta filerna och ladda upp dem igen; ingenting har sparats.{visade}"
+
+
+def allmanna_fel(resultat) -> list[str]:
+    """Errors about the import as a whole (another import, a full disk, the database), shown
+    as text above the table of the files' errors."""
+    return [f.meddelande for f in resultat.fel if not f.fil]
+
+
+def liknande_tabell(resultat) -> pd.DataFrame:
+    """The new person ids that resemble another id (``Fil``, ``Rad``, ``Nytt id``, ``Liknar``,
+    ``Finns``)."""
+    return pd.DataFrame(
+        [
+            {
+                "Fil": li.fil,
+                "Rad": li.rad,
+                "Nytt id": li.ny,
+                "Liknar": li.befintlig,
+                "Finns": "i databasen" if li.i_databasen else "också nytt i filen",
+            }
+            for li in resultat.liknande
+        ],
+        columns=["Fil", "Rad", "Nytt id", "Liknar", "Finns"],
+    )
+
+
+def liknande_text(resultat) -> str:
+    """Why a near-duplicate id is asked about."""
+    n = resultat.antal_liknande
+    return (
+        f"{n} {'nytt person-id liknar' if n == 1 else 'nya person-id liknar'} ett annat id och skiljer sig bara i "
+        "stora och små bokstäver eller i inledande nollor. Excel tappar inledande nollor (00123 blir 123) och "
+        "kan ändra bokstäver, så det kan vara samma person som då skulle räknas två gånger."
+    )
 
 
 def omgangstabell(omgangar: pd.DataFrame) -> pd.DataFrame:

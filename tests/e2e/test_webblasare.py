@@ -469,6 +469,48 @@ def test_import_med_fel_visar_felen_och_sparar_inget(server, sida):
         assert c.execute(select(Matomgang).where(Matomgang.omgang_id == "2024-03")).first() is None
 
 
+def test_import_visar_personnummer_kodningsfel_och_liknande_id(server, sida):
+    """Issue 11's messages as a user meets them: a disguised identity number and a file that
+    mixes encodings are refused with the row; a near-duplicate id is shown and must be
+    confirmed before Importera can be pressed (only previewed here: nothing is stored)."""
+    anv, losen = server.losenord["admin"]
+    logga_in(sida, server.bas, anv, losen, sokvag="data")
+    rubrik_ = "person_id;kon;fodelsear;fodelseregion;hushall_id\r\n"
+    farlig = (rubrik_ + "P19850707\u20139876;K;1985;sverige;\r\nx1;M;1980;sverige;Hå\r\n").encode() + (
+        "x2;K;1981;sverige;Hö\r\n".encode("cp1252")
+    )
+    _ladda_upp(sida, [("person.csv", farlig)])
+    expect(sida.get_by_text(re.compile(r"^1 fel hittades"))).to_be_visible()
+    fel = dataram(sida, "Kolumn")
+    rader = tabellrader(fel)
+    assert [r[:3] for r in rader] == [["person.csv", "4", ""]]
+    assert "blandar teckenkodningar" in rader[0][4]
+    skarmbild(sida, "admin-data-blandad-kodning")
+
+    sida.reload()
+    vanta_klar(sida)
+    _ladda_upp(sida, [("person.csv", (rubrik_ + "P19850707\u20139876;K;1985;sverige;\r\n").encode())])
+    fel = dataram(sida, "Kolumn")
+    rader = tabellrader(fel)
+    assert [r[:4] for r in rader] == [["person.csv", "2", "person_id", "P19850707-****"]]
+    assert "9876" not in sida.content()
+    skarmbild(sida, "admin-data-personnummer")
+
+    sida.reload()
+    vanta_klar(sida)
+    _ladda_upp(sida, [("person.csv", (rubrik_ + "p0001;K;1980;sverige;\r\n").encode("cp1252"))])
+    expect(sida.get_by_text(re.compile(r"^1 nytt person-id liknar ett annat id"))).to_be_visible()
+    liknande = dataram(sida, "Nytt id")
+    assert tabellrader(liknande) == [["person.csv", "2", "p0001", "P0001", "i databasen"]]
+    importera = sida.get_by_role("button", name="Importera")
+    expect(importera).to_be_disabled()
+    sida.get_by_text("Jag har kontrollerat id:na").click()
+    vanta_klar(sida)
+    expect(importera).to_be_enabled()
+    inga_undantag(sida)
+    skarmbild(sida, "admin-data-liknande-id")
+
+
 def test_import_av_ny_omgang(server, sida):
     """Upload -> preview with counts -> Importera -> the new round on Översikt.
 
