@@ -24,6 +24,8 @@ SIDOR = {
     # issue 14
     "floden": dict(page="pages/floden.py", title="Insatsflöden", url_path="floden"),
     "sammanfattning": dict(page="pages/sammanfattning.py", title="Sammanfattning", url_path="sammanfattning"),
+    # --- Jämställdhet (issue 13) ---
+    "jamstalldhet": dict(page="pages/jamstalldhet.py", title="Jämställdhet", url_path="jamstalldhet"),
 }
 # Pages that read the round chosen in the sidebar, and those that read the Målgrupp filter.
 MED_OMGANGSVAL = {"oversikt", "malgrupp", "mote"}
@@ -34,6 +36,8 @@ MED_OMGANGSVAL |= {"floden"}  # issue 14: the period is the twelve months up to 
 SIDOR["prioritering"] = dict(page="pages/prioritering.py", title="Prioritering", url_path="prioritering")
 SIDOR["min_enhet"] = dict(page="pages/min_enhet.py", title="Min enhet", url_path="min_enhet")
 MED_OMGANGSVAL |= {"prioritering", "min_enhet"}
+MED_OMGANGSVAL |= {"jamstalldhet"}  # Jämställdhet (issue 13)
+MED_URVAL |= {"jamstalldhet"}
 
 ui.bevara_filter()
 autentisering = ui.autentisering()

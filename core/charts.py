@@ -1097,3 +1097,116 @@ def konsstaplar(
         )
         .properties(title=alt.Title(titel, subtitle=_undertitel(undertitel)), height=alt.Step(14))
     )
+
+
+# --- Jämställdhet (issue 13) ------------------------------------------------------------------
+
+
+def jamstalldhet_skillnader_data(indikatorer: pd.DataFrame) -> pd.DataFrame:
+    """The frame behind :func:`jamstalldhet_skillnader`: one row per indicator whose gap can be
+    shown (both shares shown), with ``etikett``, ``skillnad``/``ki_lag``/``ki_hog`` (percentage
+    points, women minus men), the shares as text and ``slutsats``."""
+    d = indikatorer[indikatorer["skillnad_pp"].notna()]
+    return pd.DataFrame(
+        {
+            "etikett": d["etikett"].astype(str),
+            "skillnad": d["skillnad_pp"].astype(float),
+            "ki_lag": d["ki_lag_pp"].astype(float),
+            "ki_hog": d["ki_hog_pp"].astype(float),
+            "kvinnor": [andeltext(a) for a in d["andel_K"]],
+            "man": [andeltext(a) for a in d["andel_M"]],
+            "slutsats": d["slutsats"].astype(str),
+            "saker": [s.startswith("skillnaden är så stor") for s in d["slutsats"]],
+        }
+    )
+
+
+def jamstalldhet_skillnader(indikatorer: pd.DataFrame, titel: str, *, undertitel=None) -> alt.LayerChart:
+    """The gap between women and men for each indicator, with its 95 % interval.
+
+    Returns
+    -------
+    alt.LayerChart
+        A rule from ``ki_lag:Q`` to ``ki_hog:Q`` and a point at ``skillnad:Q`` per
+        ``etikett:N`` (in the given order); filled where the adjusted test says "more than
+        chance"; a zero line. Only indicators whose both shares are shown are drawn.
+    """
+    data = jamstalldhet_skillnader_data(indikatorer)
+    ordning = list(data["etikett"])
+    y = alt.Y("etikett:N", sort=ordning, scale=alt.Scale(domain=ordning), title=None, axis=alt.Axis(labelLimit=320))
+    x_titel = "← fler bland männen · skillnad i procentenheter · fler bland kvinnorna →"
+    tips = [
+        alt.Tooltip("etikett:N", title="Indikator"),
+        alt.Tooltip("kvinnor:N", title="Kvinnor"),
+        alt.Tooltip("man:N", title="Män"),
+        alt.Tooltip("skillnad:Q", title="Skillnad (procentenheter)", format=".0f"),
+        alt.Tooltip("slutsats:N", title="Prövning"),
+    ]
+    bas = alt.Chart(data)
+    lager = [
+        alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color=RESTEN_FARG).encode(x="x:Q"),
+        bas.mark_rule(color=NEUTRAL_FARG, strokeWidth=2).encode(
+            y=y, x=alt.X("ki_lag:Q", title=x_titel), x2="ki_hog:Q", tooltip=tips
+        ),
+        bas.mark_point(size=70, color=NEUTRAL_FARG, strokeWidth=2).encode(
+            y=y,
+            x="skillnad:Q",
+            fill=alt.condition("datum.saker", alt.value(NEUTRAL_FARG), alt.value("white")),
+            tooltip=tips,
+        ),
+    ]
+    return alt.layer(*lager).properties(title=alt.Title(titel, subtitle=_undertitel(undertitel)), height=alt.Step(22))
+
+
+def jamstalldhet_strata_data(strata: pd.DataFrame) -> pd.DataFrame:
+    """The frame behind :func:`jamstalldhet_strata`: per stratum and sex the share with the
+    intervention row (``varde`` None where hidden, ``text`` "dolt" then)."""
+    rader = []
+    for r in strata.itertuples():
+        for kon, n, a in ((KVINNOR, r.n_K, r.andel_K), (MAN, r.n_M, r.andel_M)):
+            dold = n is pd.NA or pd.isna(n)
+            varde = None if dold or pd.isna(a) else float(a)
+            rader.append(
+                {
+                    "etikett": str(r.stratumetikett),
+                    "kon": kon,
+                    "varde": varde,
+                    "skyddad": bool(dold),
+                    "antal": _antal_text(None if dold else n, bool(dold)),
+                    "andel": "" if dold else andeltext(varde),
+                    "text": text.dolt() if dold else andeltext(varde),
+                }
+            )
+    return pd.DataFrame(rader, columns=["etikett", "kon", "varde", "skyddad", "antal", "andel", "text"])
+
+
+def jamstalldhet_strata(strata: pd.DataFrame, titel: str, *, undertitel=None) -> alt.LayerChart:
+    """Grouped bars: within each stratum (a barrier, an age band) the share of the women and
+    of the men with an intervention; women and men in their own colours, a hidden share
+    only as "dolt" at zero (never drawn to scale)."""
+    data = jamstalldhet_strata_data(strata)
+    ordning = list(dict.fromkeys(data["etikett"]))
+    ritade = data[data["varde"].notna()]
+    dolda = data[data["skyddad"]]
+    y = alt.Y("etikett:N", sort=ordning, scale=alt.Scale(domain=ordning), title=None, axis=alt.Axis(labelLimit=320))
+    yo = alt.YOffset("kon:N", sort=KON_DOMAN, scale=alt.Scale(domain=KON_DOMAN))
+    x = _x_axel(ritade["varde"].max() if not ritade.empty else None, "andel", "Andel av kvinnorna / männen i gruppen")
+    tips = [
+        alt.Tooltip("etikett:N", title="Grupp"),
+        alt.Tooltip("kon:N", title="Kön"),
+        alt.Tooltip("antal:N", title="Antal"),
+        alt.Tooltip("andel:N", title="Andel"),
+    ]
+    lager = [
+        alt.Chart(ritade).mark_bar().encode(y=y, yOffset=yo, x=x, color=kon_farg(), tooltip=tips),
+        alt.Chart(ritade)
+        .mark_text(align="left", dx=4, fontSize=11)
+        .encode(y=y, yOffset=yo, x=x, text="text:N", tooltip=tips),
+    ]
+    if not dolda.empty:
+        lager.append(
+            alt.Chart(dolda)
+            .mark_text(align="left", dx=4, fontSize=11, fontStyle="italic", color=SKYDDAD_FARG)
+            .encode(y=y, yOffset=yo, x=alt.datum(0), text="text:N", tooltip=tips)
+        )
+    return alt.layer(*lager).properties(title=alt.Title(titel, subtitle=_undertitel(undertitel)), height=alt.Step(13))

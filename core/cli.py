@@ -13,6 +13,7 @@ report profile --omgang ID [filters] [--skydd on|off] --format json|csv
 report oversikt --omgang ID [--skydd on|off] --format json
 report korstabell --omgang ID --rad VAR --kolumn VAR [filters] [--skydd on|off] --format json
 report jamforelse --omgang ID --enhet C --variabel VAR [filters] [--skydd on|off] --format json
+report jamstalldhet --omgang ID [filters] [--skydd on|off] --format json|csv
 report prioritering --omgang ID [--enhet C] [--grans SEK,SEK] [--skydd on|off] --format json
 report floden --fran YYYY-MM-DD --till YYYY-MM-DD [--kon …] [--aldersgrupp …] [--insatstyp 1,…]
                           [--skydd on|off] --format json|csv
@@ -286,6 +287,35 @@ def cmd_report_prioritering(args) -> int:
     return 0
 
 
+# --- issue 13: report jamstalldhet ---
+
+
+def cmd_report_jamstalldhet(args) -> int:
+    """``report jamstalldhet``: the Jämställdhet page as JSON or CSV (the filter's ``--kon``
+    is not used: the page splits by sex itself)."""
+    from core import nedladdning, rapport
+    from core.matt import jamstalldhet
+    from core.matt.profil import ProfilFel
+
+    eng = _engine()
+    omfang = ADMIN.med_skydd(args.skydd == "on")
+    try:
+        urval = _urval(args)
+        _kontrollera_urval(eng, urval)
+        res = jamstalldhet.jamstalldhet(eng, omfang, args.omgang, urval, export=True)
+    except ProfilFel as e:
+        raise CliFel(str(e)) from None
+    if args.format == "csv":
+        text = nedladdning.csv_for_lasning(jamstalldhet.indikatortabell(res)).decode("utf-8")
+    else:
+        text = rapport.som_json(jamstalldhet.som_data(res))
+    audit.logga(
+        eng, _operator(), "rapport", detalj={"rapport": "jamstalldhet", "omgang": args.omgang, "skydd": args.skydd}
+    )
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
 def _bekrafta(fraga: str, ja: bool) -> None:
     """Go on only when the operator confirms: ``--ja``, or "ja" typed on standard input.
 
@@ -517,6 +547,13 @@ def bygg_parser() -> argparse.ArgumentParser:
     rr.add_argument("--xlsx", help="skriv även tabellerna som en Excel-arbetsbok")
     rr.add_argument("--skydd", choices=["on", "off"], default="on", help="röjandeskydd (standard: on)")
     rr.set_defaults(func=cmd_rapport)
+
+    # --- issue 13: report jamstalldhet ---
+    rjs = rsub.add_parser("jamstalldhet", help="kvinnor och män sida vid sida (Jämställdhet)")
+    rjs.add_argument("--omgang", required=True, metavar="ID")
+    filter_argument(rjs)
+    rjs.add_argument("--format", choices=["json", "csv"], default="json")
+    rjs.set_defaults(func=cmd_report_jamstalldhet)
 
     bk = sub.add_parser("backup", help="säkerhetskopiera databasen (SQLite: konsistent kopia; PostgreSQL: pg_dump)")
     bk.add_argument("sokvag", metavar="PATH")

@@ -1858,10 +1858,31 @@ def _insatstyp(rng: random.Random, enhet: str, p: _Person, s: dict) -> int:
         elif p.kon == "K" and p.hushall.barn == "ja":
             w[12] *= 3.0
             w[2] *= 1.3
+    _planterad_skillnad(w, p)
     if not w:
         w = {3: 1.0}
     typer = list(w)
     return rng.choices(typer, weights=[w[t] for t in typer])[0]
+
+
+# --- planted difference (issue 13, Jämställdhet) ---------------------------------------------
+# Work-near SKR types (arbetsträning 1, praktik 5, stöd till anställning 6 and 7, kommunal
+# arbetsmarknadsanställning 8): the Jämställdhet page must find that men get them more often
+# than women *with the same barriers* (seed 003). The boost applies whatever the barriers, so
+# it shows inside every barrier group. Only the weights of a draw change, never the number of
+# draws, so every other figure of the demo stays exactly as it was.
+PLANTERAD_ARBETSNARA = (1, 5, 6, 7, 8)
+PLANTERAD_FAKTOR = {"M": 4.0, "K": 0.35}
+
+
+def _planterad_skillnad(w: dict[int, float], p: _Person) -> None:
+    """Raise the weight of the work-near types for men and lower it for women (in place)."""
+    faktor = PLANTERAD_FAKTOR.get(p.kon)
+    if faktor is None:
+        return
+    for t in PLANTERAD_ARBETSNARA:
+        if t in w:
+            w[t] *= faktor
 
 
 def _remittent(rng: random.Random, enhet: str, s: dict) -> str:

@@ -34,6 +34,10 @@ for _roll in SIDOR_PER_ROLL:
 SIDOR_PER_ROLL["medarbetare"] = ("min_enhet", *SIDOR_PER_ROLL["medarbetare"], "prioritering")
 SIDOR_PER_ROLL["processledning"] = (*SIDOR_PER_ROLL["processledning"], "prioritering", "min_enhet")
 SIDOR_PER_ROLL["admin"] = (*SIDOR_PER_ROLL["admin"], "prioritering", "min_enhet")
+# --- Jämställdhet (issue 13): every role, right after Målgrupp ---
+for _roll, _sidor in SIDOR_PER_ROLL.items():
+    _i = _sidor.index("malgrupp") + 1
+    SIDOR_PER_ROLL[_roll] = (*_sidor[:_i], "jamstalldhet", *_sidor[_i:])
 
 
 class BehorighetsFel(PermissionError):

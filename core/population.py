@@ -137,6 +137,7 @@ class OmgangsPopulation(Population):
             if namn == "pagaende_insats":
                 kodord = ("ingen", *kodord)
             self.variabler[namn] = Varspec(namn, kodord, v.flerval, tuple(v.ensam))
+        self.variabler.update(INSATSVARIABLER)  # derived from the insats episodes (issue 13)
 
     def dimensionsvarden(self, dim: str) -> tuple[str, ...]:
         if dim.startswith(ENHET_PREFIX):
@@ -178,6 +179,8 @@ class OmgangsPopulation(Population):
         """Subquery ``(person_id, kod)``: each person's counted codes of ``s`` in the round —
         one row per code, ``saknas`` when there is none, and (multi-valued) ``NAGON`` once
         when the person has any non-exclusive code. Each (person, code) occurs once."""
+        if s.namn in INSATSVARIABLER:
+            return insatskoder(s, self.omgang_id, self.datum)
         if not s.flerval:
             kol = getattr(Matning, s.namn)
             return (
@@ -292,6 +295,100 @@ class AvslutsPopulation(Population):
             k = ("orsak", SAKNAS if r[-2] is None else str(r[-2]), _nyckel(dims, r))
             ut[k] = ut.get(k, 0) + int(r[-1])
         return ut
+
+
+# --- derived variables from the insats episodes (issue 13, Jämställdhet) ----------------------
+# Counted in the round's own release, so that the women/men split of who gets which
+# intervention is protected together with everything else about the round (rule 9).
+#
+# - ``insatstyp``: the SKR types (as text codes) of the person's episodes *open* on the round's
+#   date — started on or before it and not ended by then, the rule that also makes up
+#   ``pagaende_insats`` — ``ingen`` (exclusive) when there is none.
+# - ``arbetsnara``: ``ja`` when one of those episodes is of a work-near type (SKR 1, 5, 6, 7,
+#   8), else ``nej``. (Its relation to the ``insatstyp`` codes — ``ja`` at least each work-near
+#   code and at most their sum — is an inequality between two variables that the audit does
+#   not add; the pages never show ``insatstyp``'s "any code" or ``ingen``.)
+# - ``forsta_insats``: ``ja`` when an episode started between ``inskrivningsdatum`` and the
+#   round's date (both inclusive), ``nej`` when none did, ``saknas`` when the date is blank —
+#   the base of the time to the first intervention.
+
+ARBETSNARA_TYPER: tuple[str, ...] = ("1", "5", "6", "7", "8")
+INSATSTYPER: tuple[str, ...] = tuple(str(t) for t in range(1, 13))
+INSATSVARIABLER: dict[str, Varspec] = {
+    "insatstyp": Varspec("insatstyp", ("ingen", *INSATSTYPER), True, ("ingen",)),
+    "arbetsnara": Varspec("arbetsnara", ("ja", "nej")),
+    "forsta_insats": Varspec("forsta_insats", ("ja", "nej")),
+}
+
+
+def oppen_insats(omgang_id: str, datum: dt.date, typer: tuple[str, ...] | None = None):
+    """SQL condition on ``Insats``: an episode open on ``datum`` (started on or before it,
+    not ended by then) of a person of the round, optionally of the SKR ``typer``."""
+    from sqlalchemy import and_, or_
+
+    from core.models import Insats
+
+    villkor = [
+        Insats.startdatum.is_not(None),
+        Insats.startdatum <= datum,
+        or_(Insats.slutdatum.is_(None), Insats.slutdatum > datum),
+        Insats.person_id.in_(select(Matning.person_id).where(Matning.omgang_id == omgang_id)),
+    ]
+    if typer is not None:
+        villkor.append(Insats.insatstyp.in_([int(t) for t in typer]))
+    return and_(*villkor)
+
+
+def insatskoder(s: Varspec, omgang_id: str, datum: dt.date):
+    """Subquery ``(person_id, kod)`` of a derived insats variable (see above), one row per
+    (person, code), like :meth:`OmgangsPopulation._koder`."""
+    from sqlalchemy import String, cast
+
+    from core.models import Insats
+
+    if s.namn == "forsta_insats":
+        fick = (
+            select(Insats.person_id)
+            .where(
+                Insats.person_id == Matning.person_id,
+                Insats.startdatum.is_not(None),
+                Insats.startdatum >= Matning.inskrivningsdatum,
+                Insats.startdatum <= datum,
+            )
+            .exists()
+        )
+        kod = case(
+            (Matning.inskrivningsdatum.is_(None), literal(SAKNAS)),
+            (fick, literal("ja")),
+            else_=literal("nej"),
+        )
+        return select(Matning.person_id, kod.label("kod")).where(Matning.omgang_id == omgang_id).subquery()
+    if s.namn == "arbetsnara":
+        har = (
+            select(Insats.person_id)
+            .where(Insats.person_id == Matning.person_id, oppen_insats(omgang_id, datum, ARBETSNARA_TYPER))
+            .exists()
+        )
+        kod = case((har, literal("ja")), else_=literal("nej"))
+        return select(Matning.person_id, kod.label("kod")).where(Matning.omgang_id == omgang_id).subquery()
+    villkor = oppen_insats(omgang_id, datum)
+    ia = aliased(Insats)
+    har = (
+        select(ia.person_id)
+        .where(
+            ia.person_id == Matning.person_id,
+            ia.startdatum.is_not(None),
+            ia.startdatum <= datum,
+            (ia.slutdatum.is_(None)) | (ia.slutdatum > datum),
+        )
+        .exists()
+    )
+    delar = [
+        select(Insats.person_id, cast(Insats.insatstyp, String).label("kod")).where(villkor).distinct(),
+        select(Matning.person_id, literal("ingen").label("kod")).where(Matning.omgang_id == omgang_id, ~har),
+        select(Insats.person_id, literal(NAGON).label("kod")).where(villkor).distinct(),
+    ]
+    return union_all(*delar).subquery()
 
 
 def omgang_population(engine: Engine, omgang_id: str) -> OmgangsPopulation:

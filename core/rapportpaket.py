@@ -169,6 +169,12 @@ def _prioritering(engine: Engine, omfang: Omfang, omgang_id: str) -> Sektion:
     return prioritering.rapportsektion(engine, omfang, omgang_id)
 
 
+def _jamstalldhet(engine: Engine, omfang: Omfang, omgang_id: str) -> Sektion:
+    from core.matt import jamstalldhet
+
+    return jamstalldhet.rapportsektion(engine, omfang, omgang_id)
+
+
 def _floden(engine: Engine, omfang: Omfang, omgang_id: str) -> Sektion:
     from core.matt import floden
 
@@ -179,6 +185,7 @@ SEKTIONER: list[Callable[[Engine, Omfang, str], Sektion]] = [
     _sammanfattning,
     _oversikt,
     _malgrupp,
+    _jamstalldhet,
     _floden,
     _prioritering,
 ]

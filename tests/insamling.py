@@ -487,3 +487,90 @@ def samla_floden(eng, period, *, med_kon: bool = True) -> tuple[Varld, Varld]:
             if g.startswith("kon=") and "|" not in g and ("n", g) not in v.sanning:
                 v.sanning[("n", g)] = 0
     return personer, episoder
+
+
+# --- Jämställdhet (issue 13) ----------------------------------------------------------------------
+
+INSATSSPEC = {
+    "arbetsnara": ("enkel", ["ja", "nej"]),
+    "insatstyp": ("flerval", ["ingen", *(str(t) for t in range(1, 13))], ("ingen",)),
+    "forsta_insats": ("enkel", ["ja", "nej"]),
+}
+
+
+def samla_jamstalldhet(eng, omgang: str, varld: Varld, variabler: list[str], *, bara_primar: bool = False) -> Varld:
+    """Add the Jämställdhet page's views (politiker) of ``omgang`` to ``varld``: every
+    indicator of ``variabler`` and of the derived insats variables for women, men and blank
+    sex (the groups ``kon=K``, ``kon=M``, ``kon=saknas``), and the work-near share within each
+    ``arbetshinder`` code, ``halsa`` code and age band, by sex.
+
+    ``bara_primar``: instead of the page's protected numbers, the true ones with only the
+    counts of 1–4 hidden (no secondary suppression, no audit) — to check that the attacker
+    *would* find something if the protection were off."""
+    from core.matt import jamstalldhet
+
+    for v, spec in INSATSSPEC.items():
+        varld.variabler.setdefault(v, spec)
+    sann = jamstalldhet.jamstalldhet(eng, ADMIN, omgang)
+    res = _bara_primar(sann) if bara_primar else jamstalldhet.jamstalldhet(eng, POLITIKER, omgang)
+    grupper = {"K": _dimgrupp("kon", "K"), "M": _dimgrupp("kon", "M"), koder.SAKNAS: _dimgrupp("kon", koder.SAKNAS)}
+    for k, g in grupper.items():
+        varld.grupp(g, DOLD if res.storlek[k] is None else res.storlek[k])
+        varld.sanning[("n", g)] = sann.storlek[k]
+    d = res.indikatorer.set_index("indikator")
+    ds = sann.indikatorer.set_index("indikator")
+    kol = {"K": "n_K", "M": "n_M", koder.SAKNAS: "n_saknas"}
+    for ind in d.index:
+        v, _, kod = ind.partition(":")
+        if v not in varld.variabler or not kod:
+            continue
+        if kod == "_nagon" and varld.variabler[v][0] != "flerval":
+            continue
+        for k, g in grupper.items():
+            n = _n(d.loc[ind, kol[k]])
+            varld.cell(g, v, kod, DOLD if n is None else n)
+            varld.sanning[(g, v, kod)] = int(ds.loc[ind, kol[k]])
+    # the strata: the persons of one sex with a barrier (or of a health code, an age band) form
+    # a group whose size is a shown cell; with the rest of that sex it splits the sex group
+    strata = [(res.strata, sann.strata)]
+    if "aldersgrupp" in variabler and not bara_primar:
+        strata.append(
+            (jamstalldhet.aldersstrata(eng, POLITIKER, omgang)[0], jamstalldhet.aldersstrata(eng, ADMIN, omgang)[0])
+        )
+    for s, ss in strata:
+        s = s[s["insats"] == jamstalldhet.ARBETSNARA]
+        ss = ss[ss["insats"] == jamstalldhet.ARBETSNARA].set_index(["stratum", "stratumkod"])
+        for r in s.itertuples():
+            if r.stratum not in variabler:
+                continue
+            for k in ("K", "M"):
+                g = grupper[k]
+                inne, ute = f"{g}|{r.stratum}={r.stratumkod}", f"{g}|{r.stratum}≠{r.stratumkod}"
+                bas, n = _n(getattr(r, f"bas_{k}")), _n(getattr(r, f"n_{k}"))
+                varld.grupp(inne, DOLD if bas is None else bas)
+                varld.sanning[("n", inne)] = int(ss.loc[(r.stratum, r.stratumkod), f"bas_{k}"])
+                varld.lika.append((("n", inne), (g, r.stratum, r.stratumkod)))
+                varld.lika.append(((inne, r.stratum, r.stratumkod), ("n", inne)))
+                varld.cell(ute, r.stratum, r.stratumkod, 0)
+                varld.partitioner.append((g, [inne, ute]))
+                varld.cell(inne, "arbetsnara", "ja", DOLD if n is None else n)
+                varld.sanning[(inne, "arbetsnara", "ja")] = int(ss.loc[(r.stratum, r.stratumkod), f"n_{k}"])
+    return varld
+
+
+def _bara_primar(res):
+    """The page's figures with only primary suppression (counts of 1–4 hidden)."""
+    import copy
+
+    ut = copy.copy(res)
+
+    def dolj(df, kolumner):
+        df = df.copy()
+        for c in kolumner:
+            df[c] = df[c].astype("Int64").mask(df[c].astype("Int64").between(1, 4))
+        return df
+
+    ut.indikatorer = dolj(res.indikatorer, ["n_K", "n_M", "n_saknas"])
+    ut.strata = dolj(res.strata, ["n_K", "n_M", "bas_K", "bas_M"])
+    ut.storlek = {k: (None if v is not None and 1 <= v <= 4 else v) for k, v in res.storlek.items()}
+    return ut

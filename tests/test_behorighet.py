@@ -273,6 +273,46 @@ ANROP |= {
         False,
     ),
 }
+# --- Jämställdhet (issue 13) ---
+import core.matt.jamstalldhet  # noqa: E402
+
+
+def _jamstalldhet(r):
+    d, s = r.indikatorer, r.strata
+    varden = [*r.storlek.values()]
+    for df in (d, s):
+        varden += [x for k in ("n_K", "bas_K", "n_M", "bas_M", "n_saknas", "bas_saknas") if k in df for x in df[k]]
+    return _sma(varden), set()
+
+
+def _aldersstrata(t):
+    s = t[0]
+    return _sma([x for k in ("n_K", "bas_K", "n_M", "bas_M") for x in s[k]]), set()
+
+
+def _sektion(sek):
+    return _sma([x for tab in sek.tabeller for k in tab.antal for x in tab.df[k]]), set()
+
+
+ANROP.update(
+    {
+        "core.matt.jamstalldhet.jamstalldhet": (
+            lambda e, o, t: core.matt.jamstalldhet.jamstalldhet(e, o, "2019-09"),
+            _jamstalldhet,
+            False,
+        ),
+        "core.matt.jamstalldhet.aldersstrata": (
+            lambda e, o, t: core.matt.jamstalldhet.aldersstrata(e, o, "2019-09"),
+            _aldersstrata,
+            False,
+        ),
+        "core.matt.jamstalldhet.rapportsektion": (
+            lambda e, o, t: core.matt.jamstalldhet.rapportsektion(e, o, "2019-09"),
+            _sektion,
+            True,
+        ),
+    }
+)
 
 # What each role may call at all (others must raise BehorighetsFel).
 BARA = {

@@ -40,6 +40,7 @@ ALLA_SIDOR = {
     "mote": "Möte",
     "floden": "Insatsflöden",  # issue 14
     "sammanfattning": "Sammanfattning",
+    "jamstalldhet": "Jämställdhet",  # issue 13
 }
 # Pages without the sidebar's round selector (Sammanfattning shows every round).
 UTAN_OMGANGSVAL = {"data", "granskning", "admin", "sammanfattning"}

@@ -101,6 +101,17 @@ from core.ui.inloggning import (  # noqa: F401
     kraver_sida,
     sidopanel,
 )
+
+# --- Jämställdhet (issue 13) ---
+from core.ui.jamstalldhet import (  # noqa: F401
+    JAMSTALLDHET_VYER,
+    jamstalldhet_indikatorer,
+    jamstalldhet_insatser,
+    jamstalldhet_per_kon,
+    jamstalldhet_rubrik,
+    jamstalldhet_storsta_skillnaderna,
+    las_jamstalldhet,
+)
 from core.ui.laddare import (  # noqa: F401
     las_datakvalitet,
     las_jamforelse,
