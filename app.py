@@ -21,6 +21,8 @@ SIDOR = {
     "granskning": dict(page="pages/granskning.py", title="Granskningslogg", url_path="granskning"),
     "admin": dict(page="pages/admin.py", title="Användare", url_path="admin"),
     "mote": dict(page="pages/mote.py", title="Möte", url_path="mote"),
+    # --- Trender (issue 15) ---
+    "trender": dict(page="pages/trender.py", title="Trender", url_path="trender"),
 }
 # Pages that read the round chosen in the sidebar, and those that read the Målgrupp filter.
 MED_OMGANGSVAL = {"oversikt", "malgrupp", "mote"}

@@ -26,6 +26,11 @@ SIDOR_PER_ROLL: dict[str, tuple[str, ...]] = {
     "processledning": ("oversikt", "malgrupp", "mote", "data", "granskning"),
     "admin": ("oversikt", "malgrupp", "mote", "data", "granskning", "admin"),
 }
+# --- Trender (issue 15): every role ---
+for _roll in ("politiker", "medarbetare", "processledning", "admin"):
+    _sidor = list(SIDOR_PER_ROLL[_roll])
+    _sidor.insert(_sidor.index("malgrupp") + 1, "trender")
+    SIDOR_PER_ROLL[_roll] = tuple(_sidor)
 
 
 class BehorighetsFel(PermissionError):
