@@ -439,6 +439,8 @@ def enhet_mot_processen(engine: Engine, omfang: Omfang, enhet: str, *, export: b
                     sum(raknat.get((v, k, (x,)), 0) for x in varden) for _m, _e, (v, k) in UNIT_MATT
                 ]
         for namn, (n, *antal) in svar.items():
+            if skyddad and n is None:
+                antal = [None] * len(antal)  # a hidden group shows nothing but the mark (rule 1)
             for (matt, etikett, _vk), a in zip(UNIT_MATT, antal, strict=True):
                 rader.append(
                     {
