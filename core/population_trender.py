@@ -3,13 +3,14 @@
 Three new kinds of release, each counted in SQL (one grouped query per variable; only grouped
 rows come back) and protected by :class:`core.frislapp.Frislapp` like a round:
 
-- :class:`ForloppsPopulation` — everyone in round A or round B, by sex, with one variable
-  ``forlopp`` that is one partition: stayed (``kvar``), left with the reason of the last closure
-  between the two dates (``lamnat:ORSAK``, ``lamnat:utan_avslut``), joined (``tillkommit:ny``,
-  ``tillkommit:atervand``). Both rounds' sizes, the stayers, leavers and joiners are so one
-  audited table. (A dimension "stayed/left/joined" with the states as variables was tried
-  first: a state that is "not in the round" for everyone in a group duplicates the dimension,
-  and the sibling layers ``F(kon)`` and ``S(forlopp, kon)`` then pin each other's hidden cells.)
+- :class:`ForloppsPopulation` — everyone in round A or round B, by sex, with ``i_fran`` (in A,
+  or why not: new, back from an earlier round) and ``i_till`` (in B, or the reason of the last
+  closure between the two dates). Their cross-tab holds the stayers (``ja``/``ja``), the leavers
+  by reason and the joiners by kind, and its margins both rounds' sizes — the sizes Översikt
+  shows — so a view of who stayed, left or joined is audited together with the rounds' sizes.
+  (A dimension "stayed/left/joined" with the states as variables was tried first: a state that
+  is "not in the round" for everyone in a group duplicates the dimension, and the sibling
+  layers ``F(kon)`` and ``S(forlopp, kon)`` then pin each other's hidden cells.)
 - :class:`ParPopulation` — the persons in both rounds, by sex; for each followed state
   (:data:`TILLSTAND`) ``fore_STATE`` (round A) and ``efter_STATE`` (round B). A transition table
   is the cross-tab ``P(efter_STATE, fore_STATE, {kon})``, audited with its margins.
@@ -26,8 +27,8 @@ rows come back) and protected by :class:`core.frislapp.Frislapp` like a round:
 Relations *between* these releases and a round's own release are not audited (sibling
 releases, the limitation :mod:`core.frislapp` documents); the tables that share counts with a
 round's release share its large top-level counts only, and the stayers of
-:class:`ParPopulation` are the ``kvar`` count of :class:`ForloppsPopulation` (the same true
-number; both protected by the same primary rule).
+:class:`ParPopulation` are the stayers' cell of :class:`ForloppsPopulation` (the same true
+number, protected by the same primary rule).
 """
 
 from __future__ import annotations
@@ -41,13 +42,12 @@ from core import db, koder
 from core.models import Avslut, Matning, MatningVal, Matomgang, Person, Utbetalning
 from core.population import SAKNAS, Population, Varspec, _nyckel
 
-FORLOPP = "forlopp"
-KVAR = "kvar"
-LAMNAT_PREFIX, TILLKOMMIT_PREFIX = "lamnat:", "tillkommit:"
+I_FRAN, I_TILL = "i_fran", "i_till"  # in round A / in round B
+JA, NEJ = "ja", "nej:"
 UTAN_AVSLUT = "utan_avslut"
-LAMNAT_KODER = tuple(LAMNAT_PREFIX + k for k in (*koder.AVSLUT_ORSAK, UTAN_AVSLUT))
-TILLKOMMIT_KODER = (TILLKOMMIT_PREFIX + "ny", TILLKOMMIT_PREFIX + "atervand")
-FORLOPP_KODER = (KVAR, *LAMNAT_KODER, *TILLKOMMIT_KODER)
+# not in B: the reason of the last closure in the period; not in A: new, or back from before A
+LAMNAT_KODER = tuple(NEJ + k for k in (*koder.AVSLUT_ORSAK, UTAN_AVSLUT))
+TILLKOMMIT_KODER = (NEJ + "ny", NEJ + "atervand")
 
 # The followed states: name -> (codes in order, Swedish labels). Blank is ``saknas``.
 TILLSTAND: dict[str, dict[str, str]] = {
@@ -174,17 +174,21 @@ class _TvaOmgangar(_SqlPopulation):
 
 
 class ForloppsPopulation(_TvaOmgangar):
-    """Everyone in round A or round B, by sex, with one variable ``forlopp``: ``kvar`` (in
-    both), ``lamnat:ORSAK`` (in A only; the reason of the last closure after A's date up to B's,
-    ``lamnat:utan_avslut`` when none is recorded), ``tillkommit:ny`` / ``tillkommit:atervand``
-    (in B only; ``atervand`` when measured in a round before A). One partition: the two rounds'
-    sizes, those who stayed, left and joined are audited together."""
+    """Everyone in round A or round B, by sex, with two variables: ``i_fran`` (in A: ``ja``;
+    else ``nej:ny``, or ``nej:atervand`` when measured in a round before A) and ``i_till`` (in
+    B: ``ja``; else ``nej:ORSAK``, the reason of the last closure after A's date up to B's, or
+    ``nej:utan_avslut``). The stayers are the cross-tab cell (``ja``, ``ja``); the cross-tab
+    ``P(i_fran, i_till)`` ties stayers, leavers by reason, joiners by kind and both rounds'
+    sizes (its margins) into one audited table."""
 
     slag = "forlopp"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.variabler = {FORLOPP: Varspec(FORLOPP, FORLOPP_KODER)}
+        self.variabler = {
+            I_FRAN: Varspec(I_FRAN, (JA, *TILLKOMMIT_KODER)),
+            I_TILL: Varspec(I_TILL, (JA, *LAMNAT_KODER)),
+        }
 
     def _bas(self):
         ma, mb = aliased(Matning), aliased(Matning)
@@ -203,15 +207,14 @@ class ForloppsPopulation(_TvaOmgangar):
         tidigare = exists().where(
             mt.person_id == personer.c.person_id, mt.omgang_id == om.omgang_id, om.datum < self.a_datum
         )
-        forlopp = case(
-            (and_(i_a, i_b), literal(KVAR)),
-            (and_(i_a, exists().where(period)), literal(LAMNAT_PREFIX) + func.coalesce(sista, literal("okand"))),
-            (i_a, literal(LAMNAT_PREFIX + UTAN_AVSLUT)),
-            (tidigare, literal(TILLKOMMIT_PREFIX + "atervand")),
-            else_=literal(TILLKOMMIT_PREFIX + "ny"),
+        i_fran = case((i_a, literal(JA)), (tidigare, literal(NEJ + "atervand")), else_=literal(NEJ + "ny"))
+        i_till = case(
+            (i_b, literal(JA)),
+            (exists().where(period), literal(NEJ) + func.coalesce(sista, literal("okand"))),
+            else_=literal(NEJ + UTAN_AVSLUT),
         )
         return (
-            select(personer.c.person_id, Person.kon.label("kon"), forlopp.label(FORLOPP))
+            select(personer.c.person_id, Person.kon.label("kon"), i_fran.label(I_FRAN), i_till.label(I_TILL))
             .select_from(personer)
             .join(Person, Person.person_id == personer.c.person_id)
             .outerjoin(ma, and_(ma.person_id == personer.c.person_id, ma.omgang_id == self.a))

@@ -53,8 +53,9 @@ from core.models import Matomgang
 from core.omfang import Omfang
 from core.population import NAGON, SAKNAS
 from core.population_trender import (
-    FORLOPP,
-    KVAR,
+    I_FRAN,
+    I_TILL,
+    JA,
     LAMNAT_KODER,
     TILLKOMMIT_KODER,
     TILLSTAND,
@@ -167,24 +168,33 @@ def _rundor(engine: Engine) -> list[tuple[str, dt.date]]:
 
 
 def _forlopp_antal(fr: Frislapp | None, pop, kon: str | None, skyddad: bool) -> dict[str, int | None]:
-    """``kvar``, ``lamnat``, ``tillkommit`` and every code of ``forlopp`` for one sex (None: all)."""
-    grupper = {
-        "kvar": (KVAR,),
-        "lamnat": LAMNAT_KODER,
-        "tillkommit": TILLKOMMIT_KODER,
-        **{k: (k,) for k in (*LAMNAT_KODER, *TILLKOMMIT_KODER)},
+    """For one sex (None: all): ``kvar``, ``lamnat``, ``tillkommit``, ``fran_n`` and ``till_n``
+    (the two rounds' sizes), and each code of leaving and of joining."""
+    fragor = {
+        "lamnat": (I_TILL, LAMNAT_KODER),
+        "tillkommit": (I_FRAN, TILLKOMMIT_KODER),
+        "fran_n": (I_FRAN, (JA,)),
+        "till_n": (I_TILL, (JA,)),
+        **{k: (I_TILL, (k,)) for k in LAMNAT_KODER},
+        **{k: (I_FRAN, (k,)) for k in TILLKOMMIT_KODER},
     }
     if not skyddad:
+        konen = (kon,) if kon else ("K", "M", SAKNAS)
         raknat = pop.fordelningar(("kon",))
-        return {
-            namn: sum(
-                raknat.get((FORLOPP, k, (x,)), 0) for k in kodord for x in ((kon,) if kon else ("K", "M", SAKNAS))
-            )
-            for namn, kodord in grupper.items()
-        }
+        ut = {n: sum(raknat.get((v, k, (x,)), 0) for k in ks for x in konen) for n, (v, ks) in fragor.items()}
+        par = pop.par(I_FRAN, I_TILL, ("kon",))
+        ut["kvar"] = sum(par.get((JA, JA, (x,)), 0) for x in konen)
+        return ut
     g = frislapp.grupp({"kon": (kon,)} if kon else {}, pop)
-    varden = utsnitt.antal(fr, g, [Fraga(FORLOPP, kodord) for kodord in grupper.values()])
-    return dict(zip(grupper, varden, strict=True))
+    varden = utsnitt.antal(fr, g, [Fraga(v, ks if len(ks) > 1 else ks[0]) for v, ks in fragor.values()])
+    ut = dict(zip(fragor, varden, strict=True))
+    try:
+        ut["kvar"] = utsnitt.korsceller(fr, g, I_FRAN, [JA], I_TILL, [JA])[(JA, JA)]
+    except revision.RevisionsFel:
+        # the sex split of the cross-tab cannot be protected (sibling layers pin each other):
+        # that sex's figures are hidden whole
+        ut = dict.fromkeys([*ut, "kvar"])
+    return ut
 
 
 def rorelser(engine: Engine, omfang: Omfang, *, export: bool = False) -> pd.DataFrame:
@@ -251,24 +261,41 @@ def overgangar(engine: Engine, omfang: Omfang, fran: str, till: str, *, export: 
     frf = Frislapp(fp) if skyddad else None
     frp = Frislapp(pp) if skyddad else None
     storlek, lamnat, tillkommit, tabeller = [], [], [], []
-    ej_per_kon = []
+    ej_per_kon: list[str] = []
+    antal = {grupp: _forlopp_antal(frf, fp, kon, skyddad) for grupp, kon in GRUPPER.items()}
+    # The stayers are counted by two releases (who stayed, left and joined; and the stayers'
+    # transitions). A group's transitions are shown only when both show the same number of
+    # stayers, so neither gives away a count the other hides; when a sex disagrees, the split
+    # by sex is hidden whole and only the table for all persons stays (when it agrees).
+    visa = {}
     for grupp, kon in GRUPPER.items():
-        n = _forlopp_antal(frf, fp, kon, skyddad)
-        fran_n = None if n["kvar"] is None or n["lamnat"] is None else n["kvar"] + n["lamnat"]
-        till_n = None if n["kvar"] is None or n["tillkommit"] is None else n["kvar"] + n["tillkommit"]
-        storlek.append(
-            {"grupp": grupp, **{k: n[k] for k in ("kvar", "lamnat", "tillkommit")}, "fran_n": fran_n, "till_n": till_n}
-        )
+        if not skyddad:
+            visa[grupp] = True
+            continue
+        g = frislapp.grupp({"kon": (kon,)} if kon else {}, pp)
+        n_par = utsnitt.gruppstorlek(frp, g)
+        visa[grupp] = n_par is not None and n_par == antal[grupp]["kvar"]
+    if not (visa["kvinnor"] and visa["män"]):
+        visa["kvinnor"] = visa["män"] = False
+    for grupp, kon in GRUPPER.items():
+        n = antal[grupp]
+        storlek.append({"grupp": grupp, **{k: n[k] for k in ("kvar", "lamnat", "tillkommit", "fran_n", "till_n")}})
         lamnat += [{"orsak": k.split(":", 1)[1], "grupp": grupp, "n": n[k]} for k in LAMNAT_KODER]
         tillkommit += [{"slag": k.split(":", 1)[1], "grupp": grupp, "n": n[k]} for k in TILLKOMMIT_KODER]
         for s in TILLSTAND:
-            try:
-                celler = _overgangsceller(frp, pp, s, kon, skyddad)
-            except revision.RevisionsFel:
-                # The sex split of this table cannot be protected (sibling layers pin each
-                # other): it is hidden whole, the table for all persons stays.
-                celler = {(a, b): None for a in (*TILLSTAND[s], SAKNAS) for b in (*TILLSTAND[s], SAKNAS)}
-                ej_per_kon.append(s)
+            tom = {(a, b): None for a in (*TILLSTAND[s], SAKNAS) for b in (*TILLSTAND[s], SAKNAS)}
+            if not visa[grupp]:
+                celler = tom
+                if kon:
+                    ej_per_kon.append(s)
+            else:
+                try:
+                    celler = _overgangsceller(frp, pp, s, kon, skyddad)
+                except revision.RevisionsFel:
+                    # The sex split of this table cannot be protected (sibling layers pin each
+                    # other): it is hidden whole, the table for all persons stays.
+                    celler = tom
+                    ej_per_kon.append(s)
             tabeller += [
                 {"tillstand": s, "grupp": grupp, "fore": a, "efter": b, "n": v} for (a, b), v in celler.items()
             ]
