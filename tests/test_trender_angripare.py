@@ -74,7 +74,9 @@ def _motor(tmp_path):
     return eng
 
 
-@pytest.mark.parametrize("fro,n", [(1, 40), (2, 60), (3, 25)])
+@pytest.mark.parametrize(
+    "fro,n", [(1, 40), pytest.param(2, 60, marks=pytest.mark.slow), pytest.param(3, 25, marks=pytest.mark.slow)]
+)
 def test_angriparen_laser_inget_i_overgangarna(tmp_path, fro, n):
     eng = _motor(tmp_path)
     try:
