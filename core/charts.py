@@ -656,7 +656,11 @@ ENHET_FARG = "#5b8e3e"
 
 
 def trendlinje(
-    data: pd.DataFrame, titel: str, typ: str = "andel", grupper: dict[str, tuple[str, str]] | None = None
+    data: pd.DataFrame,
+    titel: str,
+    typ: str = "andel",
+    grupper: dict[str, tuple[str, str]] | None = None,
+    x_titel: str = "Mätomgång",
 ) -> alt.LayerChart:
     """One indicator across rounds: a line each for all, kvinnor and män.
 
@@ -668,6 +672,7 @@ def trendlinje(
     titel : the question the chart answers.
     typ : ``andel`` (0–1, axis in per cent) or ``antal``/``manader``.
     grupper : ``{grupp: (label, colour)}`` for other groups than all/kvinnor/män.
+    x_titel : the title of the x axis (the rounds, or years).
     """
     grupper = grupper or {"alla": ("Alla", ALLA_FARG), "kvinnor": (KVINNOR, KVINNOR_FARG), "män": (MAN, MAN_FARG)}
     d = data[["omgang_id", "grupp", "varde"]].copy()
@@ -683,7 +688,7 @@ def trendlinje(
         else alt.Y("varde:Q", title="Antal" if typ == "antal" else "Månader", scale=alt.Scale(zero=True))
     )
     bas = alt.Chart(d).encode(
-        x=alt.X("omgang_id:O", title="Mätomgång", axis=alt.Axis(labelAngle=0)),
+        x=alt.X("omgang_id:O", title=x_titel, axis=alt.Axis(labelAngle=0)),
         y=y,
         color=farg,
         tooltip=[
@@ -694,10 +699,8 @@ def trendlinje(
     )
     linjer = bas.mark_line(invalid="break-paths-show-domains", strokeWidth=2.5)
     punkter = bas.mark_point(filled=True, size=50, invalid="break-paths-show-domains")
-    return alt.layer(linjer, punkter).properties(
-        title=alt.Title(titel, subtitle=["Ett glapp i linjen är ett dolt värde (röjandeskydd), inte noll."]),
-        height=260,
-    )
+    undertitel = ["Ett glapp i linjen är ett dolt värde (röjandeskydd), inte noll."] if d["varde"].isna().any() else []
+    return alt.layer(linjer, punkter).properties(title=alt.Title(titel, subtitle=undertitel), height=260)
 
 
 def overgangsstaplar(data: pd.DataFrame, titel: str) -> alt.Chart:

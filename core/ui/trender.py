@@ -12,7 +12,7 @@ from core.omfang import Omfang
 from core.population import SAKNAS
 from core.population_trender import TILLSTAND, TILLSTAND_NAMN, UTAN_AVSLUT
 from core.ui.grafik import diagram
-from core.ui.motor import TTL_DATA, _engine, dataversion, enheter_i_ordning, kort_enhetsnamn
+from core.ui.motor import TTL_DATA, _engine, dataversion, enheter_i_ordning, enhetsnamn, kort_enhetsnamn
 from core.ui.tabeller import nedladdning_med_skydd, skyddsnot, tabell
 
 TRENDER_VYER = ("Indikatorer över tid", "Samma personer", "Långvarighet och kostnad", "Återkoppling till enheten")
@@ -64,6 +64,12 @@ def rubrik(omfang: Omfang) -> None:
     st.subheader(trender_matt.rubrik(las_trendserie(omfang)))
 
 
+def _linje(chart) -> None:
+    """A trend line at its own height (Streamlit would otherwise squeeze it to the width's
+    aspect)."""
+    st.altair_chart(chart, width="stretch", height=340)
+
+
 def _tal(v, typ: str = "antal") -> str:
     if v is None or pd.isna(v):
         return text.dolt()
@@ -84,7 +90,7 @@ def indikatorer_block(omfang: Omfang) -> None:
     etikett = st.selectbox("Indikator", list(val), index=list(val).index("Har handlingsplan"), key="trender_indikator")
     matt, typ = val[etikett]
     d = s[s["matt"] == matt]
-    diagram(charts.trendlinje(d, f"Hur har ”{etikett.lower()}” utvecklats mellan mätningarna?", typ))
+    _linje(charts.trendlinje(d, f"Hur har ”{etikett.lower()}” utvecklats mellan mätningarna?", typ))
     ror = _rorelser(config.databas_url(), omfang, False, dataversion()).set_index("omgang_id")
     n = s[(s["matt"] == "personer")].pivot(index="omgang_id", columns="grupp", values="varde")
     bred = d.pivot(index="omgang_id", columns="grupp", values="varde")
@@ -151,14 +157,18 @@ def overgangar_block(omfang: Omfang, omgangar: list[str]) -> None:
     d = o.tabeller[o.tabeller["tillstand"] == s].copy()
     d["overgang"] = [f"{_kodnamn(s, a)} → {_kodnamn(s, b)}" for a, b in zip(d["fore"], d["efter"], strict=True)]
     visa = d[(d["grupp"] == "alla") & ~((d["n"] == 0) & ((d["fore"] == SAKNAS) | (d["efter"] == SAKNAS)))]
+    st.markdown(overgangsmening(o, s))
     diagram(charts.overgangsstaplar(visa, f"Hur har de som finns i båda mätningarna gått mellan {fran} och {till}?"))
     bred = d.pivot_table(index="overgang", columns="grupp", values="n", aggfunc="first", dropna=False, sort=False)
+    # rows of blanks that are zero for everyone say nothing
+    noll = {ov for ov, x in d.groupby("overgang", sort=False)["n"] if (x == 0).all()}
     rader = [
         {
             "Övergång": ov,
             **{GRUPPNAMN[g]: _tal(bred.loc[ov, g]) if g in bred.columns else text.dolt() for g in GRUPPNAMN},
         }
         for ov in dict.fromkeys(d["overgang"])
+        if not (ov in noll and "Uppgift saknas" in ov)
     ]
     tabell(pd.DataFrame(rader), bred=True)
     if s in o.ej_per_kon:
@@ -171,12 +181,18 @@ def overgangar_block(omfang: Omfang, omgangar: list[str]) -> None:
         tabell(
             pd.DataFrame(
                 [{"Orsak": orsaker[k], **{GRUPPNAMN[g]: _tal(lam.loc[k, g]) for g in GRUPPNAMN}} for k in orsaker]
-            )
+            ),
+            bred=True,
         )
     slag = {"ny": "Ny i mätningarna", "atervand": "Fanns i en tidigare mätning"}
     til = o.tillkommit.pivot(index="slag", columns="grupp", values="n")
     with c2:
-        tabell(pd.DataFrame([{"": slag[k], **{GRUPPNAMN[g]: _tal(til.loc[k, g]) for g in GRUPPNAMN}} for k in slag]))
+        tabell(
+            pd.DataFrame(
+                [{"Tillkommit": slag[k], **{GRUPPNAMN[g]: _tal(til.loc[k, g]) for g in GRUPPNAMN}} for k in slag]
+            ),
+            bred=True,
+        )
     st.caption("Här visas bara antal. Ingen person listas, och små övergångar visas som ”dolt”.")
     nedladdning_med_skydd(
         omfang,
@@ -190,6 +206,23 @@ def overgangar_block(omfang: Omfang, omgangar: list[str]) -> None:
         ),
     )
     skyddsnot(omfang.skyddad_skarm)
+
+
+def overgangsmening(o, s: str) -> str:
+    """One sentence on the main change of state ``s`` among the stayers, from shown values."""
+    fore, efter = list(TILLSTAND[s])[:2]
+    d = o.tabeller[(o.tabeller["tillstand"] == s) & (o.tabeller["grupp"] == "alla")].set_index(["fore", "efter"])["n"]
+    kvar = o.storlek.set_index("grupp").loc["alla", "kvar"]
+    upp, ner = d.get((fore, efter)), d.get((efter, fore))
+    if kvar is None or pd.isna(kvar) or upp is None or pd.isna(upp):
+        return f"Hur många som gått från ”{TILLSTAND[s][fore].lower()}” till ”{TILLSTAND[s][efter].lower()}” kan inte visas (röjandeskydd)."
+    mening = (
+        f"Av de {text.tal(kvar)} som finns i båda mätningarna har {text.tal(upp)} gått från "
+        f"”{TILLSTAND[s][fore].lower()}” till ”{TILLSTAND[s][efter].lower()}”"
+    )
+    if ner is not None and not pd.isna(ner):
+        mening += " och ingen åt andra hållet" if ner == 0 else f" och {text.tal(ner)} åt andra hållet"
+    return mening + "."
 
 
 def overgangsfil(o) -> pd.DataFrame:
@@ -238,7 +271,14 @@ def langvarighet_block(omfang: Omfang) -> None:
     per_ar["omgang_id"] = per_ar["ar"].astype(str)
     per_ar["grupp"] = "alla"
     per_ar["varde"] = per_ar["andel_langvariga"]
-    diagram(charts.trendlinje(per_ar, "Hur stor andel av hushållen hade bistånd minst 10 av årets 12 månader?"))
+    _linje(
+        charts.trendlinje(
+            per_ar,
+            "Hur stor andel av hushållen hade bistånd minst 10 av årets 12 månader?",
+            grupper={"alla": ("Hushåll med bistånd under året", charts.ALLA_FARG)},
+            x_titel="År",
+        )
+    )
     tabell(
         pd.DataFrame(
             {
@@ -247,7 +287,8 @@ def langvarighet_block(omfang: Omfang) -> None:
                 "Långvariga (minst 10 mån)": [_tal(v) for v in per_ar["langvariga"]],
                 "Andel långvariga": [_tal(v, "andel") for v in per_ar["andel_langvariga"]],
             }
-        )
+        ),
+        bred=True,
     )
     st.caption(
         "Långvarigt biståndsmottagande enligt Socialstyrelsen: bistånd minst 10 av kalenderårets 12 månader. "
@@ -269,6 +310,9 @@ def langvarighet_block(omfang: Omfang) -> None:
     if ater.empty:
         st.caption("Inga avslut har hela 12 månader efter sig i utbetalningsdata.")
     else:
+        # from the first measurement year on: the closures the process followed up
+        forsta_matning = int(min(_omgangsar(omfang)))
+        ater = ater[ater["ar"] >= forsta_matning]
         bred = ater.pivot(index="ar", columns="grupp", values="andel")
         n = ater.pivot(index="ar", columns="grupp", values="avslut")
         tabell(
@@ -284,18 +328,31 @@ def langvarighet_block(omfang: Omfang) -> None:
                     }
                     for y in bred.index
                 ]
-            )
+            ),
+            bred=True,
+        )
+        st.caption(
+            f"Avslut från och med {forsta_matning}, det år den första mätningen gjordes, vars 12 följande månader "
+            "finns i utbetalningsdata. Återaktualisering: hushållet fick bistånd igen någon av de 12 månaderna."
         )
     skyddsnot(omfang.skyddad_skarm)
+
+
+def _omgangsar(omfang: Omfang) -> list[str]:
+    from core.ui.laddare import las_omgangar
+
+    return [str(d.year) for d in las_omgangar(omfang)["datum"]]
 
 
 def langvarighetsmening(lv) -> str:
     """The window's finding in one sentence, from shown values only."""
     if lv.hushall is None or lv.hela_perioden is None:
         return "Antalet hushåll kan inte visas (röjandeskydd)."
+    hela_ar = lv.fran.endswith("-01") and lv.till.endswith("-12")
+    period = f"hela {lv.fran[:4]}–{lv.till[:4]}" if hela_ar else f"{lv.fran}–{lv.till}"
     mening = (
         f"{text.tal(lv.hela_perioden)} av {text.tal(lv.hushall)} hushåll "
-        f"({text.procent(lv.andel_hela_perioden)}) hade bistånd varje månad {lv.fran}–{lv.till}"
+        f"({text.procent(lv.andel_hela_perioden)}) hade bistånd varje månad {period}"
     )
     if lv.andel_kostnad_hela_perioden is not None:
         mening += f" och stod för {text.procent(lv.andel_kostnad_hela_perioden)} av kostnaden"
@@ -332,16 +389,20 @@ def enhet_block(omfang: Omfang) -> None:
         st.info("Det finns inga enheter.")
         return
     enhet = st.selectbox(
-        "Enhet", enheter, index=enheter.index(standard), format_func=kort_enhetsnamn, key="trender_enhet"
+        "Enhet",
+        enheter,
+        index=enheter.index(standard),
+        format_func=lambda e: kort_enhetsnamn(enhetsnamn(e)),
+        key="trender_enhet",
     )
     d = _enhet(config.databas_url(), omfang, enhet, False, dataversion())
     namn = {m: e for m, e, _vk in trender_matt.UNIT_MATT}
     matt = st.radio("Andel", list(namn), format_func=namn.get, horizontal=True, key="trender_enhet_matt")
     x = d[d["matt"] == matt].copy()
     x["varde"] = x["andel"]
-    kort = kort_enhetsnamn(enhet)
+    kort = kort_enhetsnamn(enhetsnamn(enhet))
     grupper = {"enheten": (kort, charts.ENHET_FARG), "hela processen": ("Hela processen", charts.ALLA_FARG)}
-    diagram(charts.trendlinje(x, f"{namn[matt]}: hur går det för {kort} jämfört med hela processen?", grupper=grupper))
+    _linje(charts.trendlinje(x, f"{namn[matt]}: hur går det för {kort} jämfört med hela processen?", grupper=grupper))
     bred = d[d["matt"] == matt].pivot(index="omgang_id", columns="grupp", values="andel")
     nn = d[d["matt"] == matt].pivot(index="omgang_id", columns="grupp", values="n")
     tabell(
