@@ -25,7 +25,7 @@ SIDOR = {
     "trender": dict(page="pages/trender.py", title="Trender", url_path="trender"),
 }
 # Pages that read the round chosen in the sidebar, and those that read the Målgrupp filter.
-MED_OMGANGSVAL = {"oversikt", "malgrupp", "mote"}
+MED_OMGANGSVAL = {"oversikt", "malgrupp", "mote", "trender"}  # trender: issue 15
 MED_URVAL = {"malgrupp", "mote"}
 
 ui.bevara_filter()

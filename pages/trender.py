@@ -23,7 +23,7 @@ if indikatorer.open:
         ui.indikatorer_block(omfang)
 if samma.open:
     with samma:
-        ui.overgangar_block(omfang, omgangar)
+        ui.overgangar_block(omfang, omgangar, ui.vald_omgang())
 if langvarighet.open:
     with langvarighet:
         ui.langvarighet_block(omfang)

@@ -38,6 +38,7 @@ ALLA_SIDOR = {
     "granskning": "Granskningslogg",
     "admin": "Användare",
     "mote": "Möte",
+    "trender": "Trender",  # issue 15
 }
 
 

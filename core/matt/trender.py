@@ -522,7 +522,7 @@ def langvariga_per_omgang(engine: Engine, omfang: Omfang, export: bool = False) 
             andel = _andel(lv, n)
             visas = not skyddad or _kostnad_visas(lv, kort, t)
             kostnad = _andel(kr.get("langvarig", 0), kr.get("langvarig", 0) + kr.get("kort", 0)) if visas else None
-            dold = andel is None or (skyddad and not visas)
+            dold = skyddad and n != 0  # missing for a protected scope: hidden (0 households: undefined)
         rader.append(
             {
                 "omgang_id": omgang_id,

@@ -137,15 +137,18 @@ def _kodnamn(s: str, k: str) -> str:
     return "Uppgift saknas" if k == SAKNAS else TILLSTAND[s][k]
 
 
-def overgangar_block(omfang: Omfang, omgangar: list[str]) -> None:
-    """Transitions of the persons in two chosen rounds, by sex; leavers and joiners."""
+def overgangar_block(omfang: Omfang, omgangar: list[str], vald: str | None = None) -> None:
+    """Transitions of the persons in two chosen rounds, by sex; leavers and joiners. The round
+    chosen in the sidebar (``vald``) is the later round by default, the one before it the earlier."""
     if len(omgangar) < 2:
         st.info("Det behövs minst två mätomgångar för att följa samma personer.")
         return
+    senast = omgangar.index(vald) if vald in omgangar and omgangar.index(vald) > 0 else len(omgangar) - 1
     v1, v2 = st.columns(2)
-    fran = v1.selectbox("Från mätomgång", omgangar[:-1], index=len(omgangar) - 2, key="trender_fran")
+    fran = v1.selectbox("Från mätomgång", omgangar[:-1], index=senast - 1, key="trender_fran")
     senare = [o for o in omgangar if o > fran]
-    till = v2.selectbox("Till mätomgång", senare, index=len(senare) - 1 if senare else 0, key="trender_till")
+    standard = senare.index(omgangar[senast]) if omgangar[senast] in senare else len(senare) - 1
+    till = v2.selectbox("Till mätomgång", senare, index=standard, key="trender_till")
     o = _overgangar(config.databas_url(), omfang, fran, till, False, dataversion())
     st_ = o.storlek.set_index("grupp")
     k1, k2, k3 = st.columns(3)
