@@ -26,9 +26,11 @@ SIDOR = {
     "sammanfattning": dict(page="pages/sammanfattning.py", title="Sammanfattning", url_path="sammanfattning"),
     # --- Jämställdhet (issue 13) ---
     "jamstalldhet": dict(page="pages/jamstalldhet.py", title="Jämställdhet", url_path="jamstalldhet"),
+    # --- Trender (issue 15) ---
+    "trender": dict(page="pages/trender.py", title="Trender", url_path="trender"),
 }
 # Pages that read the round chosen in the sidebar, and those that read the Målgrupp filter.
-MED_OMGANGSVAL = {"oversikt", "malgrupp", "mote"}
+MED_OMGANGSVAL = {"oversikt", "malgrupp", "mote", "trender"}  # trender: issue 15
 MED_URVAL = {"malgrupp", "mote"}
 MED_OMGANGSVAL |= {"floden"}  # issue 14: the period is the twelve months up to the round
 

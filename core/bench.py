@@ -218,7 +218,13 @@ OMFANG = ("admin", "politiker")
 # The page issues' own calls: each measure module lists ``BENCH_ANROP = [(label, (engine,
 # omgang_id) -> result), ...]`` with the scope it is about in the call itself (so the
 # benchmark's admin/politiker pass runs it as written).
-SIDMODULER = ("core.matt.jamstalldhet", "core.matt.floden", "core.matt.prioritering", "core.matt.min_enhet")
+SIDMODULER = (
+    "core.matt.jamstalldhet",
+    "core.matt.floden",
+    "core.matt.trender",
+    "core.matt.prioritering",
+    "core.matt.min_enhet",
+)
 
 
 def _sidmodulernas_anrop() -> list[Sidanrop]:

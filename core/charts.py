@@ -1210,3 +1210,83 @@ def jamstalldhet_strata(strata: pd.DataFrame, titel: str, *, undertitel=None) ->
             .encode(y=y, yOffset=yo, x=alt.datum(0), text="text:N", tooltip=tips)
         )
     return alt.layer(*lager).properties(title=alt.Title(titel, subtitle=_undertitel(undertitel)), height=alt.Step(13))
+
+
+# --- Trender (issue 15) ---------------------------------------------------------------------------
+
+ALLA_FARG = "#4d4d4d"
+ENHET_FARG = "#5b8e3e"
+
+
+def trendlinje(
+    data: pd.DataFrame,
+    titel: str,
+    typ: str = "andel",
+    grupper: dict[str, tuple[str, str]] | None = None,
+    x_titel: str = "Mätomgång",
+) -> alt.LayerChart:
+    """One indicator across rounds: a line each for all, kvinnor and män.
+
+    A hidden or undefined value (``varde`` None) breaks the line there, never drawn as zero.
+
+    Parameters
+    ----------
+    data : frame ``omgang_id, grupp`` (alla/kvinnor/män), ``varde`` (None where hidden).
+    titel : the question the chart answers.
+    typ : ``andel`` (0–1, axis in per cent) or ``antal``/``manader``.
+    grupper : ``{grupp: (label, colour)}`` for other groups than all/kvinnor/män.
+    x_titel : the title of the x axis (the rounds, or years).
+    """
+    grupper = grupper or {"alla": ("Alla", ALLA_FARG), "kvinnor": (KVINNOR, KVINNOR_FARG), "män": (MAN, MAN_FARG)}
+    d = data[["omgang_id", "grupp", "varde"]].copy()
+    d["grupp"] = d["grupp"].map({g: e for g, (e, _f) in grupper.items()})
+    d["varde"] = [None if v is None or pd.isna(v) else float(v) for v in d["varde"]]
+    doman = [e for e, _f in grupper.values()]
+    farg = alt.Color(
+        "grupp:N", title=None, scale=alt.Scale(domain=doman, range=[f for _e, f in grupper.values()]), sort=doman
+    )
+    y = (
+        alt.Y("varde:Q", title="Andel", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=ANDEL_FORMAT))
+        if typ == "andel"
+        else alt.Y("varde:Q", title="Antal" if typ == "antal" else "Månader", scale=alt.Scale(zero=True))
+    )
+    bas = alt.Chart(d).encode(
+        x=alt.X("omgang_id:O", title=x_titel, axis=alt.Axis(labelAngle=0)),
+        y=y,
+        color=farg,
+        tooltip=[
+            alt.Tooltip("omgang_id:O", title="Mätomgång"),
+            alt.Tooltip("grupp:N", title="Grupp"),
+            alt.Tooltip("varde:Q", title="Värde", format=ANDEL_FORMAT if typ == "andel" else ",.0f"),
+        ],
+    )
+    linjer = bas.mark_line(invalid="break-paths-show-domains", strokeWidth=2.5)
+    punkter = bas.mark_point(filled=True, size=50, invalid="break-paths-show-domains")
+    undertitel = ["Ett glapp i linjen är ett dolt värde (röjandeskydd), inte noll."] if d["varde"].isna().any() else []
+    return alt.layer(linjer, punkter).properties(title=alt.Title(titel, subtitle=undertitel), height=260)
+
+
+def overgangsstaplar(data: pd.DataFrame, titel: str) -> alt.Chart:
+    """The transitions of one state as horizontal bars (persons per "from → to"); hidden
+    cells are not drawn (their label says "dolt").
+
+    Parameters
+    ----------
+    data : frame ``overgang`` (label "från → till"), ``n`` (None where hidden).
+    """
+    d = data[["overgang", "n"]].copy()
+    d["n"] = [None if v is None or pd.isna(v) else int(v) for v in d["n"]]
+    d["text"] = [text.tal(v, skyddad=v is None) for v in d["n"]]
+    ordning = list(d["overgang"])
+    bas = alt.Chart(d).encode(
+        y=alt.Y("overgang:N", sort=ordning, title=None, axis=alt.Axis(labelLimit=360)),
+        x=alt.X("n:Q", title="Personer"),
+        tooltip=[alt.Tooltip("overgang:N", title="Övergång"), alt.Tooltip("text:N", title="Personer")],
+    )
+    staplar = bas.mark_bar(color=ALLA_FARG).transform_filter("isValid(datum.n)")
+    etiketter = (
+        bas.mark_text(align="left", dx=3, fontSize=11)
+        .encode(x=alt.X("n:Q"), text="text:N")
+        .transform_calculate(n="isValid(datum.n) ? datum.n : 0")
+    )
+    return alt.layer(staplar, etiketter).properties(title=titel, height=alt.Step(22))

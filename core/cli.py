@@ -594,7 +594,54 @@ def bygg_parser() -> argparse.ArgumentParser:
     b.add_argument("--upprepningar", type=int, default=3, help="varma körningar per anrop (median)")
     b.add_argument("--katalog", type=Path, help="spara genererade filer och databaser här mellan körningar")
     b.set_defaults(func=cmd_bench)
+    _trender_parsers(rsub, filter_argument)
     return p
+
+
+# --- Trender (issue 15) -----------------------------------------------------------------------
+
+
+def _trender_parsers(rsub, filter_argument) -> None:
+    rl = rsub.add_parser("langvarighet", help="långvarigt bistånd och kostnad ur månadsutbetalningarna")
+    rl.add_argument("--fran", required=True, metavar="ÅÅÅÅ-MM")
+    rl.add_argument("--till", required=True, metavar="ÅÅÅÅ-MM")
+    rl.add_argument("--skydd", choices=["on", "off"], default="on")
+    rl.add_argument("--format", choices=["json"], default="json")
+    rl.set_defaults(func=cmd_report_trender)
+    rt = rsub.add_parser("trender", help="varje indikator per mätomgång, för kvinnor och män")
+    rt.add_argument("--enhet", metavar="KOD", help="en enhet mot hela processen, omgång för omgång")
+    rt.add_argument("--skydd", choices=["on", "off"], default="on")
+    rt.add_argument("--format", choices=["json"], default="json")
+    rt.set_defaults(func=cmd_report_trender)
+    ro = rsub.add_parser(
+        "overgangar", help="samma personer i två mätomgångar: övergångar, vilka som lämnat och tillkommit"
+    )
+    ro.add_argument("--fran-omgang", required=True, metavar="ID")
+    ro.add_argument("--till-omgang", required=True, metavar="ID")
+    ro.add_argument("--skydd", choices=["on", "off"], default="on")
+    ro.add_argument("--format", choices=["json"], default="json")
+    ro.set_defaults(func=cmd_report_trender)
+
+
+def cmd_report_trender(args) -> int:
+    from core import rapport_trender
+    from core.matt.profil import ProfilFel
+    from core.matt.trender import TrendFel
+
+    eng = _engine()
+    omfang = ADMIN.med_skydd(args.skydd == "on")
+    try:
+        if args.rapport == "langvarighet":
+            data = rapport_trender.langvarighet_data(eng, omfang, args.fran, args.till)
+        elif args.rapport == "trender":
+            data = rapport_trender.trender_data(eng, omfang, args.enhet)
+        else:
+            data = rapport_trender.overgangar_data(eng, omfang, args.fran_omgang, args.till_omgang)
+    except (TrendFel, ProfilFel) as e:
+        raise CliFel(str(e)) from None
+    audit.logga(eng, _operator(), "rapport", detalj={"rapport": args.rapport, "skydd": args.skydd})
+    sys.stdout.write(rapport_trender.som_json(data) + "\n")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

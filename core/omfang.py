@@ -38,6 +38,11 @@ SIDOR_PER_ROLL["admin"] = (*SIDOR_PER_ROLL["admin"], "prioritering", "min_enhet"
 for _roll, _sidor in SIDOR_PER_ROLL.items():
     _i = _sidor.index("malgrupp") + 1
     SIDOR_PER_ROLL[_roll] = (*_sidor[:_i], "jamstalldhet", *_sidor[_i:])
+# --- Trender (issue 15): every role ---
+for _roll in ("politiker", "medarbetare", "processledning", "admin"):
+    _sidor = list(SIDOR_PER_ROLL[_roll])
+    _sidor.insert(_sidor.index("malgrupp") + 1, "trender")
+    SIDOR_PER_ROLL[_roll] = tuple(_sidor)
 
 
 class BehorighetsFel(PermissionError):

@@ -175,6 +175,12 @@ def _jamstalldhet(engine: Engine, omfang: Omfang, omgang_id: str) -> Sektion:
     return jamstalldhet.rapportsektion(engine, omfang, omgang_id)
 
 
+def _trender(engine: Engine, omfang: Omfang, omgang_id: str) -> Sektion:
+    from core.matt import trender
+
+    return trender.rapportsektion(engine, omfang, omgang_id)
+
+
 def _floden(engine: Engine, omfang: Omfang, omgang_id: str) -> Sektion:
     from core.matt import floden
 
@@ -187,6 +193,7 @@ SEKTIONER: list[Callable[[Engine, Omfang, str], Sektion]] = [
     _malgrupp,
     _jamstalldhet,
     _floden,
+    _trender,
     _prioritering,
 ]
 

@@ -574,3 +574,105 @@ def _bara_primar(res):
     ut.strata = dolj(res.strata, ["n_K", "n_M", "bas_K", "bas_M"])
     ut.storlek = {k: (None if v is not None and 1 <= v <= 4 else v) for k, v in res.storlek.items()}
     return ut
+
+
+# --- Trender (issue 15): the same persons in two rounds -------------------------------------------
+
+
+def samla_trender(eng, fran: str, till: str, *, skyddad_omfang: Omfang = POLITIKER) -> Varld:
+    """What a politician sees on Trender's "Samma personer" of rounds ``fran`` → ``till``: the
+    persons in either round by sex — in ``fran`` or new or back (``i_fran``), in ``till`` or
+    left with a closure reason (``i_till``) — the stayers, both rounds' sizes, and each state's
+    transition table of the stayers by sex.
+
+    The reader knows: the persons in either round split by sex, and into those in ``till`` and
+    those not; everyone not in ``till`` was in ``fran`` and every joiner is in ``till``; the
+    stayers are those in both, and the transition tables' persons; each column of a
+    transition table (a state in ``till``) is a group of its own, split by the rows.
+    ``skyddad_omfang`` is the scope whose view is collected (the truth is always admin's)."""
+    from core.matt import trender
+    from core.population_trender import JA, LAMNAT_KODER, TILLKOMMIT_KODER, TILLSTAND
+
+    o = trender.overgangar(eng, skyddad_omfang, fran, till)
+    s = trender.overgangar(eng, ADMIN, fran, till)
+    tillstand_koder = {t: [*k, "saknas"] for t, k in TILLSTAND.items()}
+    variabler = {"i_fran": ("enkel", [JA, *TILLKOMMIT_KODER]), "i_till": ("enkel", [JA, *LAMNAT_KODER])}
+    for t, k in TILLSTAND.items():
+        variabler[f"fore_{t}"] = ("enkel", list(k))
+        variabler[f"efter_{t}"] = ("enkel", list(k))
+    varld = Varld(variabler)
+    grupper = {"alla": "U", "kvinnor": "U:K", "män": "U:M"}
+    alla_g = ("U", "U:K", "U:M", "U:saknas")
+    for suffix in ("", "|B", "|ejB"):
+        varld.partitioner.append((f"U{suffix}", [f"U:K{suffix}", f"U:M{suffix}", f"U:saknas{suffix}"]))
+    varld.partitioner.append(("S", ["S:K", "S:M", "S:saknas"]))
+    for g in alla_g:
+        gb, nb = f"{g}|B", f"{g}|ejB"
+        for x in (g, gb, nb, g.replace("U", "S")):
+            varld.grupp(x, None)
+        varld.partitioner.append((g, [gb, nb]))
+        varld.lika.append((("n", gb), (g, "i_till", JA)))
+        varld.lika.append(((gb, "i_till", JA), ("n", gb)))
+        for k in LAMNAT_KODER:
+            varld.cell(gb, "i_till", k, 0)
+        varld.cell(nb, "i_till", JA, 0)
+        for k in TILLKOMMIT_KODER:
+            varld.cell(nb, "i_fran", k, 0)  # every joiner is in the later round
+        varld.lika.append((("n", g.replace("U", "S")), (gb, "i_fran", JA)))  # the stayers
+
+    def visa(nyckel, v, sant):
+        varld.sanning[nyckel] = int(sant)
+        return DOLD if _n(v) is None else _n(v)
+
+    st, ss = o.storlek.set_index("grupp"), s.storlek.set_index("grupp")
+    la, ls = o.lamnat.set_index(["grupp", "orsak"])["n"], s.lamnat.set_index(["grupp", "orsak"])["n"]
+    ta, ts = o.tillkommit.set_index(["grupp", "slag"])["n"], s.tillkommit.set_index(["grupp", "slag"])["n"]
+    for grupp, g in grupper.items():
+        nyckel = (f"{g}|B", "i_fran", JA)
+        varld.cell(*nyckel, visa(nyckel, st.loc[grupp, "kvar"], ss.loc[grupp, "kvar"]))
+        for k in LAMNAT_KODER:
+            orsak = k.split(":", 1)[1]
+            varld.cell(g, "i_till", k, visa((g, "i_till", k), la[(grupp, orsak)], ls[(grupp, orsak)]))
+        for k in TILLKOMMIT_KODER:
+            slag = k.split(":", 1)[1]
+            varld.cell(g, "i_fran", k, visa((g, "i_fran", k), ta[(grupp, slag)], ts[(grupp, slag)]))
+        for var, namn, kodord in (("i_till", "_lamnat", LAMNAT_KODER), ("i_fran", "_tillkommit", TILLKOMMIT_KODER)):
+            nyckel = (g, var, namn)
+            varld.cell(*nyckel, visa(nyckel, st.loc[grupp, namn[1:]], ss.loc[grupp, namn[1:]]))
+            varld.summor.append((nyckel, [(g, var, k) for k in kodord]))
+        varld.cell(g, "i_fran", JA, visa((g, "i_fran", JA), st.loc[grupp, "fran_n"], ss.loc[grupp, "fran_n"]))
+        varld.cell(g, "i_till", JA, visa((g, "i_till", JA), st.loc[grupp, "till_n"], ss.loc[grupp, "till_n"]))
+    # Översikt shows both rounds' sizes by sex (another release): the reader has them too
+    for omgang, var in ((fran, "i_fran"), (till, "i_till")):
+        ov = oversikt.oversikt(eng, skyddad_omfang, omgang).tabell.set_index("matt").loc["personer"]
+        for kol, skol, g in (
+            ("varde", "skyddad", "U"),
+            ("kvinnor", "kvinnor_skyddad", "U:K"),
+            ("man", "man_skyddad", "U:M"),
+        ):
+            if not ov[skol] and _n(ov[kol]) is not None:
+                varld.cell(g, var, JA, _n(ov[kol]))
+    # transition tables: each column (the state in ``till``) is a group split by sex
+    ot = o.tabeller.set_index(["tillstand", "grupp", "fore", "efter"])["n"]
+    stt = s.tabeller.set_index(["tillstand", "grupp", "fore", "efter"])["n"]
+    for t, kodord in tillstand_koder.items():
+        for e in kodord:
+            kolumn = {g: f"{g.replace('U', 'S')}|efter_{t}={e}" for g in ("U", "U:K", "U:M", "U:saknas")}
+            varld.partitioner.append((kolumn["U"], [kolumn["U:K"], kolumn["U:M"], kolumn["U:saknas"]]))
+            for g, kg in kolumn.items():
+                varld.grupp(kg, None)
+                varld.lika.append((("n", kg), (g.replace("U", "S"), f"efter_{t}", e)))
+                for y in kodord:
+                    if y != e:
+                        varld.cell(kg, f"efter_{t}", y, 0)
+                varld.lika.append(((kg, f"efter_{t}", e), ("n", kg)))
+        for g in ("U", "U:K", "U:M", "U:saknas"):
+            sg = g.replace("U", "S")
+            varld.partitioner.append((sg, [f"{sg}|efter_{t}={e}" for e in kodord]))
+        for grupp, g in grupper.items():
+            for e in kodord:
+                kg = f"{g.replace('U', 'S')}|efter_{t}={e}"
+                for a in kodord:
+                    nyckel = (kg, f"fore_{t}", a)
+                    varld.cell(kg, f"fore_{t}", a, visa(nyckel, ot[(t, grupp, a, e)], stt[(t, grupp, a, e)]))
+    return varld

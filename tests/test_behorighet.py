@@ -28,7 +28,9 @@ import core.matt.korstabell
 import core.matt.oversikt
 import core.matt.profil
 import core.matt.sammanfattning
+import core.matt.trender  # noqa: E402 - Trender (issue 15)
 import core.rapport
+import core.rapport_trender
 import core.rapportpaket
 from core.omfang import ROLLER, BehorighetsFel, Omfang
 from tests import fixtur
@@ -313,6 +315,107 @@ ANROP.update(
         ),
     }
 )
+
+# --- Trender (issue 15) ---------------------------------------------------------------------------
+
+_TREND_ANTAL = {"n", "kvar", "lamnat", "tillkommit", "fran_n", "till_n", "hushall", "hela_perioden", "langvariga"}
+
+
+def _trend_json(d, nyckel=None) -> list[int]:
+    """Every count of a Trender report (the keys above, and the indicators that are counts)."""
+    if isinstance(d, dict):
+        if nyckel in ("personer", "avslut"):
+            return _sma([c["varde"] for c in d.values()])
+        ut = []
+        for k, v in d.items():
+            if k in _TREND_ANTAL and not isinstance(v, (dict, list)):
+                ut += _sma([v])
+            else:
+                ut += _trend_json(v, k)
+        return ut
+    if isinstance(d, list):
+        return [x for v in d for x in _trend_json(v, nyckel)]
+    return []
+
+
+def _trend_serie(df):
+    return _sma(df.loc[df["typ"] == "antal", "varde"]), set()
+
+
+def _trend_overgangar(o):
+    st = o.storlek
+    return _sma(
+        [
+            *st[["kvar", "lamnat", "tillkommit", "fran_n", "till_n"]].to_numpy().ravel(),
+            *o.tabeller["n"],
+            *o.lamnat["n"],
+            *o.tillkommit["n"],
+        ]
+    ), set()
+
+
+def _trend_langvarighet(lv):
+    return _sma([lv.hushall, lv.hela_perioden, *lv.per_ar["hushall"], *lv.per_ar["langvariga"]]), set()
+
+
+def _trend_sektion(sek):
+    return _sma([v for t in sek.tabeller for k in t.antal for v in t.df[k]]), set()
+
+
+ANROP |= {
+    "core.matt.trender.serie": (lambda e, o, t: core.matt.trender.serie(e, o), _trend_serie, False),
+    "core.matt.trender.rorelser": (
+        lambda e, o, t: core.matt.trender.rorelser(e, o),
+        lambda df: (_sma([*df["kvar"], *df["lamnat"], *df["tillkommit"]]), set()),
+        False,
+    ),
+    "core.matt.trender.overgangar": (
+        lambda e, o, t: core.matt.trender.overgangar(e, o, "2019-09", "2020-03"),
+        _trend_overgangar,
+        False,
+    ),
+    "core.matt.trender.langvarighet": (
+        lambda e, o, t: core.matt.trender.langvarighet(e, o, "2019-01", "2020-06"),
+        _trend_langvarighet,
+        False,
+    ),
+    "core.matt.trender.ateraktualisering": (
+        lambda e, o, t: core.matt.trender.ateraktualisering(e, o),
+        lambda df: (_sma([*df["avslut"], *df["ater"]]), set()),
+        False,
+    ),
+    "core.matt.trender.enhet_mot_processen": (
+        lambda e, o, t: core.matt.trender.enhet_mot_processen(e, o, "eb"),
+        lambda df: (_sma([*df["n"], *df["antal"]]), set()),
+        False,
+    ),
+    "core.matt.trender.langvariga_per_omgang": (
+        lambda e, o, t: core.matt.trender.langvariga_per_omgang(e, o, True),
+        lambda df: ([], set()),
+        True,
+    ),
+    "core.matt.trender.rapportsektion": (
+        lambda e, o, t: core.matt.trender.rapportsektion(e, o, "2020-03"),
+        _trend_sektion,
+        True,
+    ),
+    "core.rapport_trender.langvarighet_data": (
+        lambda e, o, t: core.rapport_trender.langvarighet_data(e, o, "2019-01", "2020-12"),
+        lambda d: (_trend_json(d), set()),
+        True,
+    ),
+    "core.rapport_trender.trender_data": (
+        lambda e, o, t: core.rapport_trender.trender_data(e, o, "eb"),
+        lambda d: (_trend_json(d), set()),
+        True,
+    ),
+    "core.rapport_trender.overgangar_data": (
+        lambda e, o, t: core.rapport_trender.overgangar_data(e, o, "2019-09", "2020-03"),
+        lambda d: (_trend_json(d), set()),
+        True,
+    ),
+}
+
 
 # What each role may call at all (others must raise BehorighetsFel).
 BARA = {

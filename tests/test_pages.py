@@ -41,6 +41,7 @@ ALLA_SIDOR = {
     "floden": "Insatsflöden",  # issue 14
     "sammanfattning": "Sammanfattning",
     "jamstalldhet": "Jämställdhet",  # issue 13
+    "trender": "Trender",  # issue 15
 }
 # Pages without the sidebar's round selector (Sammanfattning shows every round).
 UTAN_OMGANGSVAL = {"data", "granskning", "admin", "sammanfattning"}

@@ -60,6 +60,8 @@ def sammanfattning(engine: Engine, omfang: Omfang, *, export: bool = False) -> S
     -------
     Sammanfattning
     """
+    import core.matt.trender  # noqa: F401  (registers long-term receipt and cost in EXTRA_INDIKATORER)
+
     rundor = oversikt_matt._alla_omgangar(engine)
     skyddad = omfang.skyddad_export if export else omfang.skyddad_skarm
     rader = []

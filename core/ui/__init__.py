@@ -215,6 +215,17 @@ from core.ui.tabeller import (  # noqa: F401
     tabell,
     tabell_med_nedladdning,
 )
+
+# --- Trender (issue 15) ---
+from core.ui.trender import (  # noqa: F401, E402
+    TRENDER_VYER,
+    enhet_block,
+    indikatorer_block,
+    langvarighet_block,
+    las_trendserie,
+    overgangar_block,
+)
+from core.ui.trender import rubrik as trendrubrik  # noqa: F401, E402
 from core.ui.variabler import (  # noqa: F401
     FRAGOR,
     KONSFARGER,
