@@ -9,7 +9,6 @@ omfang = ui.kraver_sida(ui.aktuellt_omfang(), "data")
 anvandare = ui.anvandarnamn()
 
 st.title("Data")
-ui.demobanner()
 
 st.header("Importera")
 st.write(

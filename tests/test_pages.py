@@ -24,7 +24,7 @@ import streamlit as st
 from sqlalchemy import select, update
 from streamlit.testing.v1 import AppTest
 
-from core import auth, config, db, demo, ui
+from core import auth, config, db, demo, text, ui
 from core.models import Anvandare, Enhet, Granskningslogg
 from core.omfang import ROLLER, SIDOR_PER_ROLL, BehorighetsFel, Omfang
 from tests.conftest import snabba_hashar
@@ -231,6 +231,9 @@ def test_varje_sida_for_varje_roll(databas, roll):
         # wherever the page uses it.
         assert at.button(key=ui.UTLOGGNING_NYCKEL).label == "Logga ut"
         assert bool(at.sidebar.selectbox) == (sida not in ("data", "granskning", "admin"))
+        # One demo notice (the sidebar's), not one in the sidebar and another on the page.
+        skyltar = [e.value for e in (*at.info, *at.warning)]  # the whole app, sidebar included
+        assert sum("Demodata" in t for t in skyltar) == 1, (sida, skyltar)
     for sida in set(ALLA_SIDOR) - set(SIDOR_PER_ROLL[roll]):
         with pytest.raises(ValueError):  # not registered for the role
             at.switch_page(f"pages/{sida}.py")
@@ -279,11 +282,15 @@ def test_fem_fel_laser_genom_formularet(databas, anvandarnamn):
         _forsok(at, anvandarnamn, "fel-losenord-i-testet")
         assert [e.value for e in at.error] == [ui.FEL_INLOGGNING]
     _forsok(at, anvandarnamn, "fel-losenord-i-testet")
-    # the fifth failure locks, for a known and an unknown name alike
-    assert [e.value for e in at.error] == [ui.FEL_LAST]
+    # the fifth failure locks, for a known and an unknown name alike; the message says until
+    # when in Swedish local time (the lock is stored in UTC)
+    slut = auth.last_till(db.get_engine(url), anvandarnamn)
+    assert slut is not None
+    assert [e.value for e in at.error] == [ui.last_meddelande(slut)]
+    assert f"klockan {text.klockslag(slut)}," in at.error[0].value
     if anvandarnamn in losen.get("processledning", ()):
         _forsok(at, *losen["processledning"])  # even the right password is refused now
-        assert [e.value for e in at.error] == [ui.FEL_LAST]
+        assert [e.value for e in at.error] == [ui.last_meddelande(slut)]
         assert not at.session_state["authentication_status"]
     assert sum(1 for _, h, ok in _logg(url) if h == "inloggning_misslyckad" and not ok) >= 5
 
@@ -533,7 +540,7 @@ def test_granskningsloggen(databas, roll):
     at.switch_page("pages/granskning.py").run()
     assert not at.exception and [t.value for t in at.title] == ["Granskningslogg"]
     tabell = at.dataframe[0].value
-    assert list(tabell.columns) == ["Tid (UTC)", "Användare", "Händelse", "Lyckad", "Detaljer"]
+    assert list(tabell.columns) == ["Tid", "Användare", "Händelse", "Lyckad", "Detaljer"]
     assert "(okänt användarnamn)" in set(tabell["Användare"])
     at.checkbox(key="granskning_fel").check().run()
     assert set(at.dataframe[0].value["Lyckad"]) == {"Nej"}

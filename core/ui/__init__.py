@@ -77,6 +77,7 @@ from core.ui.inloggning import (  # noqa: F401
     kontrollera_cookie_nyckel,
     kontrollera_installningar,
     kraver_sida,
+    last_meddelande,
     sidopanel,
 )
 from core.ui.laddare import (  # noqa: F401

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core import auth, koder
+from core import auth, koder, text
 from core.omfang import Omfang
 from core.ui.inloggning import _credentials, _omfang, anvandarnamn
 from core.ui.motor import engine, enhetsnamn
@@ -15,7 +15,7 @@ ANVANDAR_KOLUMNER = {
     "roll": "Roll",
     "enhet": "Enhet",
     "aktiv": "Aktiv",
-    "last_till": "Låst till (UTC)",
+    "last_till": "Låst till",
 }
 
 
@@ -30,9 +30,7 @@ def anvandartabell(df: pd.DataFrame) -> pd.DataFrame:
     ut["Roll"] = ut["Roll"].map(lambda r: koder.ROLLER.get(r, r))
     ut["Enhet"] = [enhetsnamn(e) if isinstance(e, str) and e else "" for e in ut["Enhet"]]
     ut["Aktiv"] = ut["Aktiv"].map({True: "Ja", False: "Nej"})
-    ut["Låst till (UTC)"] = [
-        t.strftime("%Y-%m-%d %H:%M") if t is not None and not pd.isna(t) else "" for t in ut["Låst till (UTC)"]
-    ]
+    ut["Låst till"] = [text.tid(t) if t is not None and not pd.isna(t) else "" for t in ut["Låst till"]]
     return ut
 
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy import select
 
-from core import audit
+from core import audit, koder, text
 from core.omfang import Omfang
 from core.ui.motor import engine
 
 GRANSKNING_KOLUMNER = {
-    "tid": "Tid (UTC)",
+    "tid": "Tid",
     "anvandare": "Användare",
     "handelse_text": "Händelse",
     "lyckad": "Lyckad",
@@ -28,9 +29,114 @@ def las_granskning(omfang: Omfang, **filter) -> pd.DataFrame:
     ut = df[list(GRANSKNING_KOLUMNER)].rename(columns=GRANSKNING_KOLUMNER)
     ut["Användare"] = ut["Användare"].fillna("(okänt användarnamn)")
     ut["Lyckad"] = ut["Lyckad"].map({True: "Ja", False: "Nej"})
-    ut["Tid (UTC)"] = [t.strftime("%Y-%m-%d %H:%M:%S") for t in ut["Tid (UTC)"]]
-    ut["Detaljer"] = ut["Detaljer"].fillna("")
+    ut["Tid"] = [text.tid(t, sekunder=True) for t in ut["Tid"]]
+    ut["Detaljer"] = [detaljtext(d) for d in ut["Detaljer"]]
     return ut
+
+
+# What the keys of an event's details mean, in Swedish (core.audit.logga's ``detalj``).
+DETALJNAMN = {
+    "fil": "fil",
+    "filer": "filer",
+    "format": "format",
+    "filtyp": "filtyp",
+    "rojandeskydd": "röjandeskydd",
+    "orsak": "orsak",
+    "last_minuter": "låst i minuter",
+    "atgard": "åtgärd",
+    "anvandare": "användare",
+    "roll": "roll",
+    "enhet": "enhet",
+    "namn": "namn",
+    "aktiv": "aktiv",
+    "antal": "rader",
+    "fel": "fel",
+    "varningar": "varningar",
+    "rapport": "rapport",
+    "omgang": "mätomgång",
+    "skydd": "röjandeskydd",
+    "matningar": "mätningar",
+    "flervalssvar": "flervalssvar",
+    "harledda_rader": "härledda rader",
+    "sakerhetskopia": "säkerhetskopia",
+    "aterstalld_fran": "återställd från",
+    "omgangar": "mätomgångar",
+    "personer": "personer",
+    "sida": "sida",
+    "urval": "urval",
+    "okant_anvandarnamn": "okänt användarnamn",
+}
+
+DETALJVARDEN = {
+    "inaktiv": "inaktiv i 60 minuter",
+    "last": "kontot låst",
+    "fel_losenord": "fel lösenord",
+    "upptagen": "databasen var upptagen",
+    "ogiltig": "ogiltig fil",
+    "skapad": "skapad",
+    "andrad": "ändrad",
+    "nytt_losenord": "nytt lösenord",
+    "upplast": "upplåst",
+    "utbytesformat": "utbytesformat",
+    "csv": "CSV",
+    "xlsx": "Excel",
+    **koder.ROLLER,
+}
+
+_ANTALSNAMN = {"insatta": "nya", "uppdaterade": "ändrade", "oforandrade": "oförändrade"}
+
+
+def _detaljvarde(nyckel: str, v) -> str:
+    if isinstance(v, bool):
+        return "ja" if v else "nej"
+    if v is None:
+        return "–"
+    if isinstance(v, int | float):
+        return text.tal(v, 0 if float(v).is_integer() else 1)
+    if isinstance(v, list | tuple):
+        return ", ".join(_detaljvarde(nyckel, x) for x in v) or "–"
+    if isinstance(v, dict):
+        if nyckel == "antal":  # an import's rows per entity: "Mätningar 286 nya, 0 ändrade"
+            delar = []
+            for entitet, antal in v.items():
+                namn = ENTITETSNAMN_LITEN.get(entitet, entitet)
+                if isinstance(antal, dict):
+                    tal_ = ", ".join(f"{text.tal(n)} {_ANTALSNAMN.get(k, k)}" for k, n in antal.items())
+                    delar.append(f"{namn} {tal_}")
+                else:
+                    delar.append(f"{namn} {_detaljvarde(entitet, antal)}")
+            return "; ".join(delar) or "–"
+        return "; ".join(f"{DETALJNAMN.get(k, k)} {_detaljvarde(k, x)}" for k, x in v.items())
+    return DETALJVARDEN.get(str(v), str(v))
+
+
+ENTITETSNAMN_LITEN = {
+    "enhet": "enheter",
+    "person": "personer",
+    "matomgang": "mätomgångar",
+    "matning": "mätningar",
+    "insats": "insatser",
+    "avslut": "avslut",
+    "utbetalning": "utbetalningar",
+}
+
+
+def detaljtext(detalj) -> str:
+    """An event's details (JSON in the log) as a line of Swedish: ``fil: a.csv · röjandeskydd: ja``.
+
+    Unknown keys are shown by name, so nothing the log holds is hidden; text that is not
+    JSON is shown as it is.
+    """
+    if detalj is None or (isinstance(detalj, float) and pd.isna(detalj)) or detalj == "":
+        return ""
+    if isinstance(detalj, str):
+        try:
+            detalj = json.loads(detalj)
+        except ValueError:
+            return detalj
+    if not isinstance(detalj, dict):
+        return _detaljvarde("", detalj)
+    return " · ".join(f"{DETALJNAMN.get(k, k)}: {_detaljvarde(k, v)}" for k, v in detalj.items())
 
 
 def granskningsfilter() -> dict:

@@ -9,7 +9,7 @@ import streamlit_authenticator as stauth
 from streamlit.errors import StreamlitAPIException
 from streamlit_authenticator.utilities import LoginError
 
-from core import audit, auth, config, db, koder, uppskjutet
+from core import audit, auth, config, db, koder, text, uppskjutet
 from core.omfang import BehorighetsFel, Omfang
 from core.ui.motor import DEMO_TEXT, TTL_ANVANDARE, _engine, ar_demolage, engine, enhetsnamn
 
@@ -30,6 +30,20 @@ FEL_LAST = (
 
 
 _INLOGGNING_LAST = "vagen_inloggning_last"
+
+
+_INLOGGNING_LAST_TILL = "vagen_inloggning_last_till"
+
+
+def last_meddelande(last_till: dt.datetime | None) -> str:
+    """The lockout message, with the time the lock ends in Swedish local time when known
+    (stored in UTC: ``core.auth``)."""
+    if last_till is None:
+        return FEL_LAST
+    return (
+        f"För många misslyckade inloggningsförsök. Försök igen efter klockan {text.klockslag(last_till)}, "
+        "eller be en administratör låsa upp kontot."
+    )
 
 
 _SENAST_AKTIV = "vagen_senast_aktiv"
@@ -73,6 +87,7 @@ def _lagg_in_sparr(autent: stauth.Authenticate) -> None:
     def kontrollera(anvandarnamn: str, losenord: str) -> bool:
         utfall = auth.logga_in(_engine(url), anvandarnamn, losenord)
         st.session_state[_INLOGGNING_LAST] = utfall.last
+        st.session_state[_INLOGGNING_LAST_TILL] = utfall.last_till
         st.session_state[_INLOGGNING_UPPTAGEN] = utfall.upptagen
         return utfall.ok and anvandarnamn in modell.credentials["usernames"]
 
@@ -215,7 +230,7 @@ def inloggningssida(autent: stauth.Authenticate) -> None:
         if st.session_state.get(_INLOGGNING_UPPTAGEN):
             st.error(auth.FEL_UPPTAGEN)
         elif st.session_state.get(_INLOGGNING_LAST):
-            st.error(FEL_LAST)
+            st.error(last_meddelande(st.session_state.get(_INLOGGNING_LAST_TILL)))
         else:
             st.error(FEL_INLOGGNING)
     elif status:
@@ -285,13 +300,15 @@ def sidopanel(omfang: Omfang) -> None:
         st.markdown(f"**{st.session_state.get('name') or anvandarnamn()}**  \n{roll}")
         st.button("Logga ut", key=UTLOGGNING_NYCKEL, on_click=_begar_utloggning)
         if ar_demolage():
-            st.warning(DEMO_TEXT, icon="⚠️")
+            # The one demo notice, on every page (a second one on the page said it twice).
+            st.warning(f"{DEMO_TEXT}: alla personer och siffror är påhittade.", icon="⚠️")
 
 
 def demobanner() -> None:
-    """Say plainly, on the page itself, that demo data are fictitious."""
-    if ar_demolage():
-        st.info(f"{DEMO_TEXT}: alla personer och siffror är påhittade.", icon="ℹ️")
+    """Nothing: the demo notice is the sidebar's, on every page (:func:`sidopanel`).
+
+    Kept so that a page written when each page drew its own banner still runs; new pages
+    need not call it."""
 
 
 IMPORT_PAGAR_TEXT = "En import pågår – sidorna visar uppgifterna som de var före importen."

@@ -44,7 +44,7 @@ def nyckeltal(ov, kolumner: int = 3) -> None:
                     text.matt(_tal_eller_none(r.varde), r.typ, skyddad=bool(r.skyddad)),
                     delta=text.matt_forandring(diff, r.typ) or None,
                     delta_color="off",
-                    delta_arrow=_pil(diff),
+                    delta_arrow=_pil(diff, r.typ),
                     delta_description=beskrivning if diff is not None else None,
                     help=r.definition,
                     border=True,
@@ -101,7 +101,8 @@ def tabell_definitioner(tabell: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"Nyckeltal": tabell["etikett"], "Definition": tabell["definition"]})
 
 
-def _pil(diff) -> str:
-    if diff is None or round(diff, 6) == 0:
+def _pil(diff, typ: str = "antal") -> str:
+    """The metric's arrow: none for a change that reads as zero (``±0``, ``±0 procentenheter``)."""
+    if diff is None or text.matt_forandring(diff, typ).startswith("±"):
         return "off"
     return "up" if diff > 0 else "down"
