@@ -15,20 +15,18 @@ st.write(
     "Ladda upp en arbetsbok (.xlsx), en zip-fil med CSV-filer eller flera CSV-filer i utbytesformatet. "
     "Filerna granskas först; ingenting sparas förrän du trycker på Importera, och bara om inga fel hittades."
 )
-if meddelande := st.session_state.pop("data_importerat", None):
-    st.success(meddelande)
+if sparat := st.session_state.pop("data_importerat", None):
+    ui.importerat_block(sparat)
 
 # A new key after each import empties the uploader.
 uppladdning = f"data_uppladdning_{st.session_state.get('data_importnummer', 0)}"
-filer = st.file_uploader(
-    "Filer att importera", type=["xlsx", "zip", "csv"], accept_multiple_files=True, key=uppladdning
-)
+filer = ui.uppladdning("Filer att importera", ["xlsx", "zip", "csv"], key=uppladdning)
 kalla = ui.uppladdade_filer(filer)
 if kalla:
     forhand = ui.forhandsgranska(kalla)
     st.subheader("Förhandsgranskning")
     if forhand.ok:
-        st.dataframe(ui.antal_tabell(forhand), hide_index=True)
+        ui.tabell(ui.antal_tabell(forhand))
     for varning in forhand.varningar:
         st.warning(varning)
     if forhand.ok:
@@ -45,7 +43,7 @@ if kalla:
     if st.button("Importera", type="primary", disabled=not forhand.ok, key="data_importera"):
         resultat = ui.importera(kalla, anvandare)
         if resultat.ok:
-            st.session_state["data_importerat"] = ui.importerat_meddelande(resultat)
+            st.session_state["data_importerat"] = ui.importerat_sammanfattning(resultat)
             st.session_state["data_importnummer"] = st.session_state.get("data_importnummer", 0) + 1
             st.rerun()
         st.error("Importen avbröts; ingenting sparades.")

@@ -344,7 +344,7 @@ def test_nedladdning_for_politiker_ar_skyddad(databas, filer):
     fil = _csv(fardiga["malgrupp-arbetshinder-2019-09.csv"])
     assert set(fil["Röjandeskydd"]) == {"på"}
     saknas = fil[fil["Svar"] == "Uppgift saknas"].iloc[0]
-    assert (saknas["Antal"], saknas["Andel"]) == (FARRE, "")
+    assert (saknas["Antal"], saknas["Andel (%)"]) == (FARRE, "")
     assert fil[fil["Svar"] == "Psykisk ohälsa"].iloc[0]["Antal"] == "80"
     _vy(at, "Analysseminariet")
     kors = _csv(fardiga["korstabell-arbetshinder-kon-2019-09.csv"])
@@ -390,14 +390,15 @@ def test_filerna_som_sidan_bygger(databas):
         "Variabel",
         "Svar",
         "Antal",
-        "Andel",
+        "Andel (%)",
     ]
     assert fil["Svar"].tolist() == ["Kvinnor", "Män", "Uppgift saknas"]
-    assert fil["Antal"].tolist() == [149, 0, 0] and fil["Andel"].tolist()[0] == 1.0
+    # Shares in per cent with one decimal, in every download (issue 12).
+    assert fil["Antal"].tolist() == [149, 0, 0] and fil["Andel (%)"].tolist()[0] == 100.0
     assert set(fil["Röjandeskydd"]) == {ui.SKYDD_AV}
     p = profil(eng, Omfang("politiker"), "2019-09", Urval(kon=("K",), aldersgrupp=("65+",)), ["kon"], export=True)
     fil = ui.fordelning_fil(p, "kon")
-    assert set(fil["Antal"]) == {text.dolt()} and fil["Andel"].isna().all()
+    assert set(fil["Antal"]) == {text.dolt()} and fil["Andel (%)"].isna().all()
     assert set(fil["Personer i urvalet"]) == {text.dolt()}
 
 

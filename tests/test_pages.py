@@ -445,14 +445,18 @@ def test_data_import_av_giltig_fil(databas):
     assert not at.exception and not at.error
     forhand = at.dataframe[0].value
     # One new unit; the nine default units are not in the file, so not counted.
-    assert forhand.to_dict("records") == [{"Uppgifter": "Enheter", "Nya": 1, "Ändrade": 0, "Oförändrade": 0}]
+    assert forhand.to_dict("records") == [{"Uppgifter": "Enheter", "Nya": "1", "Ändrade": "0", "Oförändrade": "0"}]
     with eng.connect() as c:
         assert c.execute(select(Enhet.namn).where(Enhet.enhet == "sfi2")).first() is None  # preview stores nothing
     knapp = at.button(key="data_importera")
     assert not knapp.disabled
     knapp.click().run()
     assert not at.exception
-    assert any("Importen är klar" in s.value for s in at.success)
+    assert [s.value for s in at.success] == ["Importen är klar: 1 fil lästes in och sparades."]
+    # ...with the counts as a table in Swedish, not "enhet: 1 nya, 0 ändrade".
+    assert at.dataframe[0].value.to_dict("records") == [
+        {"Uppgifter": "Enheter", "Nya": "1", "Ändrade": "0", "Oförändrade": "0"}
+    ]
     assert not at.file_uploader[0].value  # the uploader is emptied after an import
     with eng.connect() as c:
         assert c.execute(select(Enhet.namn).where(Enhet.enhet == "sfi2")).scalar_one() == "Ny enhet för test"
@@ -544,3 +548,17 @@ def test_granskningsloggen(databas, roll):
     assert "(okänt användarnamn)" in set(tabell["Användare"])
     at.checkbox(key="granskning_fel").check().run()
     assert set(at.dataframe[0].value["Lyckad"]) == {"Nej"}
+
+
+def test_antal_med_tusentalsmellanrum():
+    # The Data page's counts read "30 485", not "30485" (issue 12).
+    from core.importer import Antal
+
+    class Resultat:
+        antal = {"utbetalning": Antal(30485, 2389, 0)}
+        filer = ["utbetalning.csv"]
+
+    assert ui.antal_tabell(Resultat()).to_dict("records") == [
+        {"Uppgifter": "Utbetalningar", "Nya": "30\u00a0485", "Ändrade": "2\u00a0389", "Oförändrade": "0"}
+    ]
+    assert ui.importerat_sammanfattning(Resultat())["meddelande"] == "Importen är klar: 1 fil lästes in och sparades."

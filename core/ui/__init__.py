@@ -9,6 +9,8 @@ widgets in one place:
 - ``laddare`` — cached loaders (keyed by database, scope, filter and data version);
 - ``tabeller`` — tables and the one download helper (disclosure control and the audit log);
 - ``grafik`` — charts on screen;
+- ``widgetar`` — Streamlit's widgets without their English words (``flerval`` for every
+  multiselect, ``uppladdning`` for the file uploader);
 - one module per page for that page's blocks: ``oversikt``, ``malgrupp``, ``data``,
   ``granskning``, ``anvandarsida`` (later pages add theirs).
 
@@ -43,7 +45,9 @@ from core.ui.data import (  # noqa: F401
     fel_tabell,
     forhandsgranska,
     importera,
+    importerat_block,
     importerat_meddelande,
+    importerat_sammanfattning,
     omgangar_block,
     omgangstabell,
     radera_omgang_block,
@@ -148,18 +152,29 @@ from core.ui.sidofilter import (  # noqa: F401
     valt_urval,
 )
 from core.ui.tabeller import (  # noqa: F401
+    ANDEL_I_FIL,
     OKAND_OCH_SAKNAS,
     SKYDD_AV,
     SKYDD_PA,
     UTAN_SKYDD_ETIKETT,
+    andel_i_fil,
+    andelskolumner,
+    andelsrubrik,
     nedladdning_med_skydd,
     skyddsnot,
     tabell,
     tabell_med_nedladdning,
+    textbredd,
 )
 from core.ui.variabler import (  # noqa: F401
     FRAGOR,
     KONSFARGER,
     OMRADEN,
     flervalstext,
+)
+from core.ui.widgetar import (  # noqa: F401
+    flerval,
+    svenska_widgetar,
+    uppladdning,
+    uppladdningstext,
 )

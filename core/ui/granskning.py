@@ -12,6 +12,7 @@ from sqlalchemy import select
 from core import audit, koder, text
 from core.omfang import Omfang
 from core.ui.motor import engine
+from core.ui.widgetar import flerval
 
 GRANSKNING_KOLUMNER = {
     "tid": "Tid",
@@ -143,13 +144,7 @@ def granskningsfilter() -> dict:
     """The audit page's filter widgets; returns the keyword arguments of ``audit.lista``."""
     kol1, kol2, kol3 = st.columns(3)
     vem = kol1.selectbox("Användare", ["(alla)", *anvandarnamn_i_loggen()], key="granskning_anvandare")
-    vad = kol2.multiselect(
-        "Händelse",
-        list(audit.HANDELSER),
-        format_func=audit.HANDELSER.get,
-        key="granskning_handelse",
-        placeholder="Alla",
-    )
+    vad = flerval("Händelse", audit.HANDELSER, key="granskning_handelse", behallare=kol2)
     idag = dt.date.today()
     period = kol3.date_input(
         "Period", (idag - dt.timedelta(days=30), idag), key="granskning_period", format="YYYY-MM-DD"

@@ -12,6 +12,7 @@ from streamlit_authenticator.utilities import LoginError
 from core import audit, auth, config, db, koder, text, uppskjutet
 from core.omfang import BehorighetsFel, Omfang
 from core.ui.motor import DEMO_TEXT, TTL_ANVANDARE, _engine, ar_demolage, engine, enhetsnamn
+from core.ui.widgetar import svenska_widgetar
 
 COOKIE_NAMN = "vagen_inloggning"
 
@@ -144,8 +145,10 @@ _DOLJ_VERKTYG = """<style>
 
 
 def dolj_verktygsrader() -> None:
-    """Hide the element toolbars of every table and chart, for every role."""
+    """Hide the element toolbars of every table and chart, for every role, and Streamlit's
+    English widget texts (:func:`core.ui.widgetar.svenska_widgetar`)."""
     st.html(_DOLJ_VERKTYG)
+    svenska_widgetar()
 
 
 def kontrollera_cookie_nyckel() -> None:

@@ -18,9 +18,10 @@ from core.ui.sidofilter import urvalstext
 from core.ui.tabeller import (
     SKYDD_AV,
     SKYDD_PA,
-    _andel_eller_tom,
     _antal_eller_farre,
     _filnamn,
+    andel_i_fil,
+    andelsrubrik,
     nedladdning_med_skydd,
     tabell,
 )
@@ -117,7 +118,7 @@ def fordelning_fil(p, variabel: str) -> pd.DataFrame:
             "Variabel": koder.VARIABLER[variabel].etikett,
             "Svar": df["etikett"],
             "Antal": [_antal_eller_farre(n, bool(s)) for n, s in zip(df["n"], df["skyddad"], strict=True)],
-            "Andel": [_andel_eller_tom(a, bool(s)) for a, s in zip(df["andel"], df["skyddad"], strict=True)],
+            andelsrubrik("Andel"): [andel_i_fil(a, bool(s)) for a, s in zip(df["andel"], df["skyddad"], strict=True)],
         }
     )
 
@@ -175,7 +176,7 @@ def jamforelse_fil(j, enhetsnamn: str) -> pd.DataFrame:
             ],
             "Svar": f["etikett"],
             "Antal": [_antal_eller_farre(n, bool(s)) for n, s in zip(f["n"], f["skyddad"], strict=True)],
-            "Andel": [_andel_eller_tom(a, bool(s)) for a, s in zip(f["andel"], f["skyddad"], strict=True)],
+            andelsrubrik("Andel"): [andel_i_fil(a, bool(s)) for a, s in zip(f["andel"], f["skyddad"], strict=True)],
         }
     )
 
@@ -310,6 +311,10 @@ def korstabell_tabell(kt, matt: str) -> pd.DataFrame:
     return pd.DataFrame(ut)
 
 
+RADANDEL = andelsrubrik("Andel av raden")
+KOLUMNANDEL = andelsrubrik("Andel av kolumnen")
+
+
 def korstabell_fil(kt, omgang_id: str, urval: Urval) -> pd.DataFrame:
     """A cross-tab as a download: one row per cell and margin (``Totalt``), with the count,
     the share of the row and the share of the column."""
@@ -325,8 +330,8 @@ def korstabell_fil(kt, omgang_id: str, urval: Urval) -> pd.DataFrame:
                 rad_namn: c.rad_etikett,
                 kol_namn: c.kolumn_etikett,
                 "Antal": _antal_eller_farre(c.n, bool(c.skyddad)),
-                "Andel av raden": _andel_eller_tom(c.radandel, bool(c.skyddad)),
-                "Andel av kolumnen": _andel_eller_tom(c.kolumnandel, bool(c.skyddad)),
+                RADANDEL: andel_i_fil(c.radandel, bool(c.skyddad)),
+                KOLUMNANDEL: andel_i_fil(c.kolumnandel, bool(c.skyddad)),
             }
         )
     for m in rm.itertuples(index=False):
@@ -335,8 +340,8 @@ def korstabell_fil(kt, omgang_id: str, urval: Urval) -> pd.DataFrame:
                 rad_namn: m.etikett,
                 kol_namn: "Totalt",
                 "Antal": _antal_eller_farre(m.n, bool(m.skyddad)),
-                "Andel av raden": None,
-                "Andel av kolumnen": _marginalandel(m.n, bool(m.skyddad), kt.total, kt.total_skyddad),
+                RADANDEL: None,
+                KOLUMNANDEL: andel_i_fil(_marginalandel(m.n, bool(m.skyddad), kt.total, kt.total_skyddad)),
             }
         )
     for m in km.itertuples(index=False):
@@ -345,8 +350,8 @@ def korstabell_fil(kt, omgang_id: str, urval: Urval) -> pd.DataFrame:
                 rad_namn: "Totalt",
                 kol_namn: m.etikett,
                 "Antal": _antal_eller_farre(m.n, bool(m.skyddad)),
-                "Andel av raden": _marginalandel(m.n, bool(m.skyddad), kt.total, kt.total_skyddad),
-                "Andel av kolumnen": None,
+                RADANDEL: andel_i_fil(_marginalandel(m.n, bool(m.skyddad), kt.total, kt.total_skyddad)),
+                KOLUMNANDEL: None,
             }
         )
     rader.append(
@@ -354,8 +359,8 @@ def korstabell_fil(kt, omgang_id: str, urval: Urval) -> pd.DataFrame:
             rad_namn: "Totalt",
             kol_namn: "Totalt",
             "Antal": _antal_eller_farre(kt.total, kt.total_skyddad),
-            "Andel av raden": None,
-            "Andel av kolumnen": None,
+            RADANDEL: None,
+            KOLUMNANDEL: None,
         }
     )
     df = pd.DataFrame(rader)

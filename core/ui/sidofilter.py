@@ -10,6 +10,7 @@ from core.matt.profil import ALLA, Urval
 from core.omfang import Omfang
 from core.ui.laddare import las_omgangar
 from core.ui.motor import TTL_DATA, _engine, _som_datum, dataversion, enheter_i_ordning
+from core.ui.widgetar import flerval
 
 # Widget keys of the shared sidebar filters (kept across page switches, see bevara_filter).
 OMGANG_NYCKEL = "vagen_omgang"
@@ -127,12 +128,12 @@ def urvalsval(omfang: Omfang | None = None, omgang_id: str | None = None) -> Urv
             # A unit removed since it was chosen, another database, or a group that may not
             # be chosen in this round: drop it.
             st.session_state[nyckel] = [v for v in vald if v in valbara]
-        st.sidebar.multiselect(
+        flerval(
             URVAL_ETIKETTER[falt],
             list(valbara),
             format_func=lambda k, a=alternativ: a.get(k, k),
             key=nyckel,
-            placeholder="Alla",
+            behallare=st.sidebar,
             max_selections=1 if (falt == "enhet" and omfang is not None and omfang.skyddad_skarm) else None,
         )
         if dolda:

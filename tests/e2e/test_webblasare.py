@@ -497,8 +497,14 @@ def test_import_av_ny_omgang(server, sida):
     importera = sida.get_by_role("button", name="Importera")
     expect(importera).to_be_enabled()
     importera.click()
-    expect(sida.get_by_text(re.compile(r"^Importen är klar: "))).to_contain_text(f"matning: {NYA_PERSONER} nya")
+    expect(sida.get_by_text(re.compile(r"^Importen är klar: \d+ filer lästes in och sparades\.$"))).to_be_visible()
     vanta_klar(sida)
+    # The outcome as a table in Swedish (not "matning: 12 nya, 0 ändrade").
+    assert tabellrader(dataram(sida, "Uppgifter")) == [
+        ["Personer", str(NYA_PERSONER), "0", "0"],
+        ["Mätomgångar", "1", "0", "0"],
+        ["Mätningar", str(NYA_PERSONER), "0", "0"],
+    ]
     inga_undantag(sida)
     # The uploader is emptied and the rounds table starts with the new round.
     expect(sida.get_by_role("heading", name="Förhandsgranskning")).to_have_count(0)
