@@ -18,6 +18,7 @@ from sqlalchemy import select
 from streamlit.runtime.media_file_manager import MediaFileManager
 
 from core import db, text, ui
+from core.matt.jamforelse import FOR_LITEN_REST
 from core.matt.profil import Urval, profil
 from core.models import Granskningslogg
 from core.omfang import ROLLER, Omfang
@@ -302,6 +303,22 @@ def test_enhet_mot_resten(databas):
     assert int(k[0]) + int(k[2]) == 149 and int(m[0]) + int(m[2]) == 137
     ((spec, _),) = _diagram(at)
     assert spec["title"]["text"] == "Kön: skiljer sig Ekonomiskt bistånd från resten av processen?"
+
+
+def test_enhet_mot_resten_oppnar_pa_en_visbar_jamforelse_for_politiker(databas):
+    # Issue 12: the view opens on a unit whose comparison the role may see, not on a refusal.
+    # Among the women of 2023-03 nearly all belong to eb (the first unit), so its rest is too
+    # small to show a politician: the view opens on the next unit instead.
+    at = _malgrupp("politiker", "2023-03")
+    at.sidebar.multiselect(key=ui.URVALSNYCKLAR["kon"]).select("K").run()
+    at = _vy(at, "En enhet mot resten")
+    vald = at.selectbox(key="malgrupp_jamfor_enhet").value
+    assert vald != "eb"
+    assert not at.main.warning, [w.value for w in at.main.warning]
+    assert _diagram(at)
+    # Choosing eb says plainly that the rest is too small, and why.
+    at.selectbox(key="malgrupp_jamfor_enhet").select("eb").run()
+    assert [w.value for w in at.main.warning] == [f"Ekonomiskt bistånd: {FOR_LITEN_REST}"]
 
 
 def test_enhet_mot_resten_skyddad_for_medarbetare(databas):

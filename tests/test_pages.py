@@ -515,8 +515,15 @@ def test_admin_lagger_till_andrar_och_aterstaller(databas):
     assert any("Nytt lösenord för **karin**" in w.value for w in at.warning)
     eng = db.get_engine(url)
     assert auth.omfang_for(eng, "karin") == Omfang("medarbetare", "reu")
+    # Nobody is chosen for changing until the admin chooses (not the admin themself).
+    assert at.selectbox(key="admin_vald").value is None
+    assert not [b for b in at.button if b.label == "Spara ändringar"]
     # deactivate karin
     at.selectbox(key="admin_vald").select("karin").run()
+    # A new random password is asked for twice: the button waits for the tick.
+    assert _knapp(at, "Nytt slumpat lösenord").disabled
+    at.checkbox(key="admin_losenord_ja_karin").check().run()
+    assert not _knapp(at, "Nytt slumpat lösenord").disabled
     at.checkbox(key="admin_aktiv_karin").uncheck()
     _knapp(at, "Spara ändringar").click().run()
     assert not at.exception

@@ -27,6 +27,7 @@ from core.ui.anvandarsida import (  # noqa: F401
     ANVANDAR_KOLUMNER,
     administrera,
     anvandare,
+    anvandaretikett,
     anvandartabell,
 )
 from core.ui.data import (  # noqa: F401
@@ -102,6 +103,7 @@ from core.ui.malgrupp import (  # noqa: F401
     fordelning_block,
     fordelning_fil,
     fordelningstabell,
+    forsta_visbara_enhet,
     jamforelse_fil,
     jamforelsetabell,
     korstabell_fil,

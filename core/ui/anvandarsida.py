@@ -34,6 +34,12 @@ def anvandartabell(df: pd.DataFrame) -> pd.DataFrame:
     return ut
 
 
+def anvandaretikett(lista: pd.DataFrame, anvandarnamn_: str) -> str:
+    """A user in the chooser: ``karin – Karin Karlsson (Medarbetare)``."""
+    rad = lista.set_index("anvandarnamn").loc[anvandarnamn_]
+    return f"{anvandarnamn_} – {rad['namn']} ({koder.ROLLER.get(rad['roll'], rad['roll'])})"
+
+
 def administrera(atgard: str, omfang: Omfang, *args, **kwargs):
     """Run one user-administration action of ``core.auth`` as the logged-in admin.
 

@@ -95,6 +95,27 @@ def _lagg_in_sparr(autent: stauth.Authenticate) -> None:
     modell.check_credentials = kontrollera
 
 
+def _kaka_i_utc(autent: stauth.Authenticate) -> None:
+    """Write the login cookie so that it lasts 8 hours in every browser.
+
+    The authenticator writes the cookie's expiry as the server's local time without a time
+    zone, which the browser reads as its own local time: on a server in UTC a browser in
+    Swedish time dropped the cookie after 7 hours (6 in summer). Ours gives the expiry in
+    UTC with its zone and a relative ``max-age`` as well, which browsers prefer.
+    """
+    modell = autent.cookie_controller.cookie_model
+
+    def satt_kaka() -> None:
+        if modell.cookie_expiry_days == 0:
+            return
+        modell.exp_date = modell._set_exp_date()  # the token's own expiry (a Unix time)
+        token = modell._token_encode()
+        slut = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(hours=COOKIE_TIMMAR)
+        modell.cookie_manager.set(modell.cookie_name, token, expires_at=slut, max_age=COOKIE_TIMMAR * 3600)
+
+    modell.set_cookie = satt_kaka
+
+
 def _logga_ut(autent: stauth.Authenticate, meddelande: str | None = None) -> None:
     autent.logout(location="unrendered")  # clears the session and deletes the cookie
     st.session_state.pop(_SENAST_AKTIV, None)
@@ -179,6 +200,7 @@ def autentisering() -> stauth.Authenticate:
         login_sleep_time=0,
     )
     _lagg_in_sparr(autent)
+    _kaka_i_utc(autent)
     begard = st.session_state.pop(_UTLOGGNING_BEGARD, False)
     if st.session_state.get("authentication_status"):
         if begard:

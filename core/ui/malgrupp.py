@@ -181,11 +181,32 @@ def jamforelse_fil(j, enhetsnamn: str) -> pd.DataFrame:
     )
 
 
+def forsta_visbara_enhet(omfang: Omfang, omgang_id: str, urval: Urval, enheter: list[str]) -> str:
+    """The unit "En enhet mot resten" opens on: the user's own unit, else the first unit
+    whose comparison the role may see (both the unit and the rest large enough); the first
+    unit when none may be shown (the page then says why).
+
+    Whether a comparison may be shown depends on the groups, not on the variable, so the
+    first comparable variable answers for all (each answer is cached like the page's own).
+    """
+    if not enheter:
+        return ""
+    if omfang.enhet in enheter:
+        return omfang.enhet
+    if not omfang.skyddad_skarm:
+        return enheter[0]
+    variabel = jamforelse_matt.JAMFORBARA[0]
+    for e in enheter:
+        if not las_jamforelse(omfang, omgang_id, e, variabel, urval).vagrad:
+            return e
+    return enheter[0]
+
+
 def enhet_mot_resten_block(omfang: Omfang, omgang_id: str, urval: Urval) -> None:
     """Choose a unit and a variable; the unit's distribution next to the rest of the process."""
     alla = enheter_i_ordning()
     koder_ = list(alla)
-    standard = koder_.index(omfang.enhet) if omfang.enhet in alla else 0
+    standard = koder_.index(forsta_visbara_enhet(omfang, omgang_id, urval, koder_))
     enhet = st.columns([3, 2])[0].selectbox(
         "Enhet", koder_, index=standard, format_func=lambda k: alla.get(k, k), key="malgrupp_jamfor_enhet"
     )

@@ -208,6 +208,8 @@ def server(chromium, tmp_path_factory) -> Server:
         # A developer's own .streamlit/secrets.toml must not change what the tests see.
         "VAGEN_SECRETS": str(katalog / "inga-secrets.toml"),
         "PYTHONUNBUFFERED": "1",
+        # The server in UTC and the browser in Swedish time (the login cookie must last 8 h anyway).
+        "TZ": "UTC",
     }
     logg = ARTEFAKTER / "server.log"
     cmd = [
