@@ -30,17 +30,13 @@ _SVENSKA_WIDGETAR = """<style>
 [data-testid="stFileChipName"] + * { display: none !important; }
 [data-testid="stFileUploaderDropzone"] button > * { display: none !important; }
 [data-testid="stFileUploaderDropzone"] button::after { content: "Välj filer"; }
-/* A multiselect's chosen values and its options wrap instead of being cut off with "…". */
-[data-testid="stMultiSelect"] [data-baseweb="tag"] { max-width: 100% !important; height: auto !important; }
-[data-testid="stMultiSelect"] [data-baseweb="tag"] span { white-space: normal !important; overflow: visible !important;
-  text-overflow: clip !important; max-width: none !important; }
-[role="listbox"] [role="option"] { height: auto !important; min-height: 2.25rem; white-space: normal !important; }
-[role="listbox"] [role="option"] * { white-space: normal !important; overflow: visible !important;
+/* A multiselect's chosen values wrap instead of being cut off with "…" (streamlit 1.67: react-aria). */
+[data-testid="stMultiSelect"] [data-tag] { max-width: 100% !important; height: auto !important; }
+[data-testid="stMultiSelect"] [data-tag] > span { white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; }
-/* A selectbox shows its whole choice (a round's name and date), on two lines if need be. */
-[data-testid="stSelectbox"] [data-baseweb="select"] > div { height: auto !important; }
-[data-testid="stSelectbox"] [data-baseweb="select"] div[value], [data-testid="stSelectbox"] [data-baseweb="select"] div
-  { white-space: normal !important; text-overflow: clip !important; }
+/* The options of an open list wrap too (a multiselect's rows are 40 px: two short lines fit). */
+[role="listbox"] [role="option"] [data-item-hl] { white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; line-height: 1.2; }
 /* A metric's label (a key figure's name) wraps instead of being cut off. */
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; }

@@ -514,7 +514,8 @@ def test_import_av_ny_omgang(server, sida):
     navigeringslank(sida, _titel("oversikt")).click()
     expect(rubrik(sida)).to_have_text(_titel("oversikt"))
     # The latest round is preselected: the new one.
-    expect(sida.get_by_role("combobox", name="Mätomgång")).to_have_value(f"{NY_OMGANG_NAMN} ({NY_OMGANG_DATUM})")
+    expect(sida.get_by_role("combobox", name="Mätomgång")).to_have_value(NY_OMGANG_NAMN)
+    expect(sida.locator('[data-testid="stSidebar"]').get_by_text(f"Mätdag {NY_OMGANG_DATUM}")).to_be_visible()
     expect(
         sida.get_by_text(f"Mätomgång {NY_OMGANG} ({NY_OMGANG_DATUM}) jämfört med föregående omgång 2023-03")
     ).to_be_visible()
