@@ -64,6 +64,11 @@ def test_nyckeltal_kon_bara_andelar_och_skyddade_utelamnas():
     undertitel = " ".join(spec["title"]["subtitle"])
     assert "dolt för att skydda enskilda personer" in undertitel and "inskrivna på af (kvinnor)" in undertitel
     assert "värde saknas" in undertitel and "avslut till arbete eller studier (kvinnor)" in undertitel
+    # The right denominator: closures are a share of closures, not of the persons (issue 12).
+    assert spec["title"]["subtitle"][0] == (
+        "Andel av personerna i omgången, per kön; ”Avslut till arbete eller studier” är en andel av avsluten "
+        "sedan förra mätningen."
+    )
 
 
 def test_nyckeltal_kon_kodning_och_farger():

@@ -101,3 +101,14 @@ def test_granskningsdetaljer_som_lasbar_text():
     assert granskning.detaljtext(None) == "" and granskning.detaljtext("inte json") == "inte json"
     for rad in (import_detalj, '{"atgard": "skapad", "anvandare": "a", "roll": "admin", "enhet": null}'):
         assert "{" not in granskning.detaljtext(rad) and '"' not in granskning.detaljtext(rad)
+
+
+def test_definitioner_med_svenska_etiketter_inte_faltnamn():
+    # "af_inskriven = ja" was the database's words; a reader gets the question's (issue 12).
+    from core import koder
+    from core.matt.oversikt import MATT
+
+    for rad in MATT:
+        definition = rad[-1]
+        assert "=" not in definition, definition
+        assert not any(v in definition for v in koder.VARIABLER if "_" in v), definition

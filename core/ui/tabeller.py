@@ -123,8 +123,9 @@ def tabell(df: pd.DataFrame, *, bred: bool = False) -> None:
     The first column (the labels) is as wide as its longest label, so none is cut off."""
     forsta = df.columns[0]
     config = {forsta: st.column_config.TextColumn(width=textbredd(df[forsta]))}
+    # The figures share what is left of the page (bred) or are as wide as their heading.
     config |= {
-        k: st.column_config.TextColumn(alignment="right", width=max(100, textbredd(df[k], hogst=260)))
+        k: st.column_config.TextColumn(alignment="right", width=None if bred else max(100, textbredd(df[k], hogst=260)))
         for k in df.columns[1:]
     }
     hojd = min(35 * (len(df) + 1) + 3, 800)  # every row, no scrolling (Streamlit's row height)
