@@ -321,6 +321,17 @@ def test_enhet_mot_resten_oppnar_pa_en_visbar_jamforelse_for_politiker(databas):
     assert [w.value for w in at.main.warning] == [f"Ekonomiskt bistånd: {FOR_LITEN_REST}"]
 
 
+def test_enhet_mot_resten_oppnar_inte_pa_bara_dolt(databas):
+    # The whole of 2023-03: eb's rest is 11 persons, allowed, but then its women and men are
+    # hidden on both sides. The view opens on a unit whose comparison shows something.
+    at = _vy(_malgrupp("politiker", "2023-03"), "En enhet mot resten")
+    assert at.selectbox(key="malgrupp_jamfor_enhet").value != "eb"
+    kon = _tabell(at)
+    for kolumn in kon.columns[1:]:
+        if kolumn.endswith(", antal"):
+            assert set(kon[kolumn]) - {FARRE, "0"}, (kolumn, kon[kolumn].tolist())
+
+
 def test_enhet_mot_resten_skyddad_for_medarbetare(databas):
     # A medarbetare starts from their own unit; fk has 5 persons in 2019-09, so most of its
     # cells are 1-4 and hidden, and "all minus the unit" gives none of them back.

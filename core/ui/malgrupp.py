@@ -183,8 +183,9 @@ def jamforelse_fil(j, enhetsnamn: str) -> pd.DataFrame:
 
 def forsta_visbara_enhet(omfang: Omfang, omgang_id: str, urval: Urval, enheter: list[str]) -> str:
     """The unit "En enhet mot resten" opens on: the user's own unit, else the first unit
-    whose comparison the role may see (both the unit and the rest large enough); the first
-    unit when none may be shown (the page then says why).
+    whose comparison the role may see (both the unit and the rest large enough to show
+    something, :func:`visar_nagot`); the first unit when none may be shown (the page then
+    says why).
 
     Whether a comparison may be shown depends on the groups, not on the variable, so the
     first comparable variable answers for all (each answer is cached like the page's own).
@@ -197,9 +198,20 @@ def forsta_visbara_enhet(omfang: Omfang, omgang_id: str, urval: Urval, enheter: 
         return enheter[0]
     variabel = jamforelse_matt.JAMFORBARA[0]
     for e in enheter:
-        if not las_jamforelse(omfang, omgang_id, e, variabel, urval).vagrad:
+        if visar_nagot(las_jamforelse(omfang, omgang_id, e, variabel, urval)):
             return e
     return enheter[0]
+
+
+def visar_nagot(j) -> bool:
+    """True when a comparison may be shown and each side shows at least one answer with
+    persons (not only "dolt"): a rest of 11 persons is allowed, but its women and men are
+    then hidden on both sides, which is no comparison."""
+    if j.vagrad:
+        return False
+    f = j.fordelning
+    synliga = f[~f["skyddad"].astype(bool) & f["n"].fillna(0).gt(0)]
+    return {"enhet", "resten"} <= set(synliga["grupp"])
 
 
 def enhet_mot_resten_block(omfang: Omfang, omgang_id: str, urval: Urval) -> None:

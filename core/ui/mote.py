@@ -61,7 +61,8 @@ def motesvy(omfang: Omfang, omgang_id: str, urval: Urval) -> None:
         st.warning("Röjandeskyddet är avstängt: visa inte bilden för någon utanför processledningen.")
     bild = st.session_state.get(MOTE_BILD, 0) % len(BILDER)
     fraga = st.session_state.get(MOTE_FRAGA, False)
-    k1, k2, k3, k4 = st.columns([2, 3, 2, 3], vertical_alignment="center")
+    # Wide enough for "← Föregående" and its key hint at 1280 px (it was cut off).
+    k1, k2, k3, k4 = st.columns([3, 3, 2, 3], vertical_alignment="center")
     k1.button("← Föregående", key="mote_fore", on_click=_steg, args=(-1,), shortcut="Left", disabled=fraga)
     k2.markdown("**Fråga från rummet**" if fraga else f"**Bild {bild + 1} av {len(BILDER)}** · {_OMRADE[BILDER[bild]]}")
     k3.button("Nästa →", key="mote_nasta", on_click=_steg, args=(1,), shortcut="Right", disabled=fraga)

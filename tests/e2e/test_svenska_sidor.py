@@ -76,10 +76,16 @@ AVSKURET = """() => {
     if (!egen) continue;
     const s = getComputedStyle(e);
     if (s.display === 'none' || s.visibility === 'hidden') continue;
-    const doljer = ['hidden', 'clip'].includes(s.overflowX) || s.textOverflow === 'ellipsis';
-    if (!doljer) continue;
-    if (e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0) {
-      ut.push(`${egen.slice(0, 80)} (${e.scrollWidth} > ${e.clientWidth} px, ${e.tagName.toLowerCase()})`);
+    // The element itself, or one of its three nearest ancestors (a button around a label),
+    // hides what does not fit, and its content is wider than its box.
+    let a = e;
+    for (let steg = 0; a && steg < 4; steg++, a = a.parentElement) {
+      const as = getComputedStyle(a);
+      const doljer = ['hidden', 'clip'].includes(as.overflowX) || as.textOverflow === 'ellipsis';
+      if (doljer && a.clientWidth > 0 && a.scrollWidth > a.clientWidth + 1) {
+        ut.push(`${egen.slice(0, 80)} (${a.scrollWidth} > ${a.clientWidth} px, ${a.tagName.toLowerCase()})`);
+        break;
+      }
     }
   }
   // A chosen value in a select field cannot wrap: it must fit.
