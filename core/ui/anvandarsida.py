@@ -7,7 +7,7 @@ import pandas as pd
 from core import auth, koder, text
 from core.omfang import Omfang
 from core.ui.inloggning import _credentials, _omfang, anvandarnamn
-from core.ui.motor import engine, enhetsnamn
+from core.ui.motor import engine, enhetsnamn, kort_enhetsnamn
 
 ANVANDAR_KOLUMNER = {
     "anvandarnamn": "Användarnamn",
@@ -28,7 +28,8 @@ def anvandartabell(df: pd.DataFrame) -> pd.DataFrame:
     """The users with Swedish headers and labels, for the table on the page."""
     ut = df[list(ANVANDAR_KOLUMNER)].rename(columns=ANVANDAR_KOLUMNER)
     ut["Roll"] = ut["Roll"].map(lambda r: koder.ROLLER.get(r, r))
-    ut["Enhet"] = [enhetsnamn(e) if isinstance(e, str) and e else "" for e in ut["Enhet"]]
+    # The short name: the table must fit the page (its last column was cut off).
+    ut["Enhet"] = [kort_enhetsnamn(enhetsnamn(e)) if isinstance(e, str) and e else "" for e in ut["Enhet"]]
     ut["Aktiv"] = ut["Aktiv"].map({True: "Ja", False: "Nej"})
     ut["Låst till"] = [text.tid(t) if t is not None and not pd.isna(t) else "" for t in ut["Låst till"]]
     return ut

@@ -293,10 +293,20 @@ def kraver_sida(omfang: Omfang | None, sida: str) -> Omfang:
     it is reached some other way. A page file run without ``app.py`` and nobody logged in
     hands over to the app (and so to the login): Streamlit runs a page file directly when
     a fresh server's first request asks for it by address (its older ``pages/`` folder mode,
-    which ends when ``st.navigation`` has run once).
+    which ends when ``st.navigation`` has run once). It then leaves that mode and reruns at
+    the same address, so the first visitor's deep link is kept.
     """
     try:
         if omfang is None:
+            from streamlit.runtime.pages_manager import PagesManager
+
+            if PagesManager.uses_pages_directory:
+                # A fresh server's first run (issue 12): leave the pages-folder mode, as
+                # st.navigation would, and run again. The rerun keeps this page's hash, which
+                # is that of its address ("data"), so app.py's navigation opens the login at
+                # that address and, once logged in, the page asked for (not Översikt).
+                PagesManager.uses_pages_directory = False
+                st.rerun()
             try:
                 st.switch_page("app.py")
             except StreamlitAPIException:
