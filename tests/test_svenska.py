@@ -112,3 +112,10 @@ def test_definitioner_med_svenska_etiketter_inte_faltnamn():
         definition = rad[-1]
         assert "=" not in definition, definition
         assert not any(v in definition for v in koder.VARIABLER if "_" in v), definition
+
+
+def test_granskningens_perioder():
+    idag = dt.date(2026, 12, 2)
+    assert granskning.period_datum(1, idag) == (idag, idag)
+    assert granskning.period_datum(30, idag) == (dt.date(2026, 11, 3), idag)
+    assert granskning.period_datum(None, idag) == (None, None)

@@ -140,17 +140,29 @@ def detaljtext(detalj) -> str:
     return " · ".join(f"{DETALJNAMN.get(k, k)}: {_detaljvarde(k, v)}" for k, v in detalj.items())
 
 
+# Days back from today (None: the whole log).
+PERIODER = {1: "I dag", 7: "Senaste 7 dagarna", 30: "Senaste 30 dagarna", 365: "Senaste året", None: "Hela loggen"}
+
+
+def period_datum(dagar: int | None, idag: dt.date | None = None) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last day of a period of ``dagar`` days ending today (Swedish local
+    date); ``(None, None)`` for the whole log."""
+    if dagar is None:
+        return None, None
+    idag = idag or dt.datetime.now(text.TIDSZON).date()
+    return idag - dt.timedelta(days=dagar - 1), idag
+
+
 def granskningsfilter() -> dict:
     """The audit page's filter widgets; returns the keyword arguments of ``audit.lista``."""
     kol1, kol2, kol3 = st.columns(3)
     vem = kol1.selectbox("Användare", ["(alla)", *anvandarnamn_i_loggen()], key="granskning_anvandare")
     vad = flerval("Händelse", audit.HANDELSER, key="granskning_handelse", behallare=kol2)
-    idag = dt.date.today()
-    period = kol3.date_input(
-        "Period", (idag - dt.timedelta(days=30), idag), key="granskning_period", format="YYYY-MM-DD"
-    )
+    # Periods to choose from, not a calendar: Streamlit's date picker names its months and
+    # weekdays in English.
+    period = kol3.selectbox("Period", list(PERIODER), index=2, format_func=PERIODER.get, key="granskning_period")
     bara_fel = st.checkbox("Bara misslyckade", key="granskning_fel")
-    fran, till = period if isinstance(period, tuple) and len(period) == 2 else (None, None)
+    fran, till = period_datum(period)
     return {
         "anvandare": None if vem == "(alla)" else vem,
         "handelser": tuple(vad),
