@@ -94,14 +94,15 @@ def _variabelbild(omfang: Omfang, omgang_id: str, urval: Urval, variabel: str, s
         undertitel.append(notering)
     chart = charts.fordelning(
         df, koder.VARIABLER[variabel].etikett, undertitel=undertitel, farger=KONSFARGER if variabel == "kon" else None
-    ).properties(height=_hojd(len(df)))
-    diagram(charts.storbild(chart))
+    )
+    # Rows tall enough for the projector's 20 px labels (a fixed height left the rows of the
+    # chart's own 26 px step, and Vega dropped the labels that overlapped: "Män" was missing).
+    diagram(charts.storbild(chart, radhojd=RADHOJD))
     skyddsnot(p.skyddad)
 
 
-def _hojd(rader: int) -> int:
-    """The chart's height on a projector: about one eighth of a screen per answer."""
-    return max(240, 62 * rader)
+# A distribution's row height on the projector, in pixels.
+RADHOJD = 56
 
 
 def _rummets_fraga(omfang: Omfang, omgang_id: str, urval: Urval, skyddat: bool) -> None:

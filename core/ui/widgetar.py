@@ -30,6 +30,10 @@ _SVENSKA_WIDGETAR = """<style>
 [data-testid="stFileChipName"] + * { display: none !important; }
 [data-testid="stFileUploaderDropzone"] button > * { display: none !important; }
 [data-testid="stFileUploaderDropzone"] button::after { content: "Välj filer"; }
+/* While files are dragged over it: "Släpp filerna här", not "Drag and drop files here". */
+[data-testid="stFileUploaderDropzone"] > input + div:not(:has(button)) { font-size: 0 !important; }
+[data-testid="stFileUploaderDropzone"] > input + div:not(:has(button))::after { content: "Släpp filerna här";
+  font-size: 1rem; }
 /* A multiselect's chosen values wrap instead of being cut off with "…" (streamlit 1.67: react-aria). */
 [data-testid="stMultiSelect"] [data-tag] { max-width: 100% !important; height: auto !important; }
 [data-testid="stMultiSelect"] [data-tag] > span { white-space: normal !important; overflow: visible !important;
@@ -103,13 +107,17 @@ def uppladdningstext(typer: Sequence[str]) -> str:
 
 def uppladdning(etikett: str, typer: Sequence[str], *, key: str, flera: bool = True, behallare=None):
     """The file uploader in Swedish: its own instructions and sizes are hidden
-    (:func:`svenska_widgetar`); the limit and file types are said under the label, and the
-    chosen files are listed with their sizes (``261 kB``).
+    (:func:`svenska_widgetar`); the limit and the file types ``typer`` are said under it,
+    and the chosen files are listed with their sizes (``261 kB``). Any file is accepted:
+    the caller checks the types and says what it did not read, in Swedish.
 
     Returns what ``st.file_uploader`` returns (a list of files when ``flera``).
     """
     yta = behallare or st
-    filer = yta.file_uploader(etikett, type=list(typer), accept_multiple_files=flera, key=key)
+    # No ``type=``: Streamlit would refuse another file with its English "File type must be
+    # …". The caller's own check says it in Swedish (the importer: "Filen 'x.txt' är inte en
+    # CSV-fil, arbetsbok eller zip-fil och lästes inte.").
+    filer = yta.file_uploader(etikett, accept_multiple_files=flera, key=key)
     valda = filer if isinstance(filer, list) else ([filer] if filer is not None else [])
     yta.caption(uppladdningstext(typer))
     if valda:
