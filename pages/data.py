@@ -39,6 +39,7 @@ if kalla:
             nyckel="data_fel_csv",
             etikett="Ladda ner fellistan (CSV)",
             breda=("Meddelande",),
+            radbryt=True,
         )
     if st.button("Importera", type="primary", disabled=not forhand.ok, key="data_importera"):
         resultat = ui.importera(kalla, anvandare)
@@ -48,7 +49,7 @@ if kalla:
             st.rerun()
         st.error("Importen avbröts; ingenting sparades.")
         ui.tabell_med_nedladdning(
-            ui.fel_tabell(resultat), "importfel.csv", nyckel="data_fel_csv_import", breda=("Meddelande",)
+            ui.fel_tabell(resultat), "importfel.csv", nyckel="data_fel_csv_import", breda=("Meddelande",), radbryt=True
         )
 
 st.header("Mätomgångar")

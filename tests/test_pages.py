@@ -426,11 +426,12 @@ def test_data_forhandsgranskning_visar_alla_fel(databas):
     at.file_uploader[0].set_value([("person.csv", fil, "text/csv")]).run()
     assert not at.exception
     assert any("3 fel" in e.value for e in at.error)
-    fel = at.dataframe[0].value
+    # A plain table whose long messages wrap (issue 12: they were cut off in a grid).
+    fel = at.table[0].value
     assert list(fel.columns) == ["Fil", "Rad", "Kolumn", "Värde", "Meddelande"]
     assert len(fel) == 3
     assert set(fel["Kolumn"]) == {"kon", "fodelsear", "fodelseregion"}
-    assert list(fel["Rad"]) == [2, 3, 3]  # spreadsheet rows: the header is row 1
+    assert list(fel["Rad"]) == ["2", "3", "3"]  # spreadsheet rows: the header is row 1
     assert at.button(key="data_importera").disabled
     assert db.dataversion(db.get_engine(url)) == fore  # nothing stored
 

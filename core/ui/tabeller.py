@@ -24,6 +24,23 @@ def skyddsnot(skyddad: bool) -> None:
         st.caption(text.skyddsforklaring())
 
 
+# Up to this many rows, a table with long texts is drawn as a plain table whose cells wrap.
+RADER_SOM_TEXTTABELL = 200
+
+
+def _som_text(df: pd.DataFrame) -> pd.DataFrame:
+    """Every cell as the text a person reads: numbers in Swedish, missing values blank."""
+
+    def cell(v) -> str:
+        if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)):
+            return ""
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            return text.tal(v, 0 if float(v).is_integer() else 1)
+        return str(v)
+
+    return pd.DataFrame({k: [cell(v) for v in df[k].tolist()] for k in df.columns}, columns=df.columns)
+
+
 def tabell_med_nedladdning(
     df: pd.DataFrame,
     filnamn: str,
@@ -31,14 +48,20 @@ def tabell_med_nedladdning(
     nyckel: str,
     etikett: str = "Ladda ner (CSV)",
     breda: tuple[str, ...] = (),
+    radbryt: bool = False,
 ) -> None:
     """A table and a download of exactly what it shows (CSV for Swedish Excel).
 
-    ``breda`` names columns of long text (messages) that get as wide as their longest text,
-    so nothing is cut off.
+    ``breda`` names columns of long text (messages), as wide as their longest text. With
+    ``radbryt`` a table of at most ``RADER_SOM_TEXTTABELL`` rows is drawn as a plain table
+    whose cells wrap instead (import errors: a grid cut the long messages off at its edge).
     """
-    kolumner = {k: st.column_config.TextColumn(width=textbredd(df[k])) for k in breda if k in df.columns}
-    st.dataframe(df, hide_index=True, width="stretch", column_config=kolumner or None)
+    if radbryt and len(df) <= RADER_SOM_TEXTTABELL:
+        # Long messages wrap in a plain table; a grid would cut them off at its edge.
+        st.table(_som_text(df), hide_index=True)
+    else:
+        kolumner = {k: st.column_config.TextColumn(width=textbredd(df[k])) for k in breda if k in df.columns}
+        st.dataframe(df, hide_index=True, width="stretch", column_config=kolumner or None)
     st.download_button(
         etikett,
         data=nedladdning.csv_for_lasning(df),

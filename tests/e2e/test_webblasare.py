@@ -459,14 +459,28 @@ def test_import_med_fel_visar_felen_och_sparar_inget(server, sida):
         sida.get_by_text("2 fel hittades. Rätta filerna och ladda upp dem igen; ingenting har sparats.", exact=True)
     ).to_be_visible()
     expect(sida.get_by_text("Inga fel hittades. Tryck på Importera för att spara.", exact=True)).to_have_count(0)
-    fel = dataram(sida, "Kolumn")
-    expect(fel.locator('[role="gridcell"]').first).to_have_text("person.csv")
-    assert kolumnrubriker(fel) == ["Fil", "Rad", "Kolumn", "Värde", "Meddelande"]
-    rader = [r[:4] for r in tabellrader(fel)]
-    assert rader == [["person.csv", "3", "kon", "X"], ["matning.csv", "5", "hushallstyp", "fel_kod"]]
+    # The errors in a plain table whose long messages wrap (issue 12), not cut off in a grid.
+    fel = sida.locator('[data-testid="stTable"]').filter(has_text="Meddelande")
+    expect(fel).to_be_visible()
+    assert [c.strip() for c in fel.locator("thead th").all_inner_texts()] == [
+        "Fil",
+        "Rad",
+        "Kolumn",
+        "Värde",
+        "Meddelande",
+    ]
+    rader = [[c.strip() for c in r.locator("td").all_inner_texts()] for r in fel.locator("tbody tr").all()]
+    assert [r[:4] for r in rader] == [["person.csv", "3", "kon", "X"], ["matning.csv", "5", "hushallstyp", "fel_kod"]]
+    bredd = fel.evaluate("e => [e.scrollWidth, e.clientWidth]")
+    assert bredd[0] <= bredd[1] + 1, bredd  # nothing beyond the table's edge
     expect(sida.get_by_role("button", name="Importera")).to_be_disabled()
     expect(sida.get_by_role("button", name="Ladda ner fellistan (CSV)")).to_be_visible()
     inga_undantag(sida)
+    # The chosen files in Swedish (issue 12): our list with sizes in kB, not the uploader's
+    # "261.0KB", and no "Upload" / "Drag and drop" / "per file".
+    expect(sida.get_by_text(re.compile(r"^Valda filer: .*person\.csv \(\d+ (byte|kB)\)"))).to_be_visible()
+    sidtext = sida.locator('[data-testid="stMain"]').inner_text()
+    assert not re.search(r"\d(\.\d+)?(KB|MB)\b|Upload|Drag and drop|per file", sidtext), sidtext
     skarmbild(sida, "processledning-data-importfel")
     with db.get_engine(server.db_url).connect() as c:
         assert c.execute(select(Matomgang).where(Matomgang.omgang_id == "2024-03")).first() is None
