@@ -68,7 +68,8 @@ def tema() -> alt.theme.ThemeConfig:
             "title": {"anchor": "start", "fontSize": 15, "fontWeight": 600, "subtitleFontSize": 12},
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "grid": False},
             "axisX": {"grid": True, "gridOpacity": 0.4},
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "top"},
+            # labelLimit 0: a legend names a unit in full, never "Enheten för arbete och integr…".
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "top", "labelLimit": 0},
             "view": {"stroke": None},
             "bar": {"cornerRadiusEnd": 2},
         }

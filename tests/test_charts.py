@@ -325,3 +325,9 @@ def test_datakvalitet_karta():
     # kön has no unknown code: nothing coloured, "–" written
     spec = charts.datakvalitet_karta(dq, "andel_okand", "Var svarar handläggarna okänt?", namn).to_dict()
     assert _lager_data(spec, 0) == [] and {d["text"] for d in _lager_data(spec, 1)} == {"–"}
+
+
+def test_teckenforklaringen_skar_inte_av_namn():
+    # Issue 12: a legend names a unit in full (Vega cuts labels at 160 px by default).
+    config = alt.Chart(pd.DataFrame({"a": [1]})).mark_point().encode(x="a:Q").to_dict()["config"]
+    assert config["legend"]["labelLimit"] == 0

@@ -191,3 +191,35 @@ def test_varje_sida_pa_svenska_och_hel(server, sida, roll):
             for vy in _vyer(sida, nyckel):
                 _granska(sida, f"{bredd}x{hojd}-{roll}-{vy}", fel)
     assert not fel, "\n".join(fel)
+
+
+def test_kontrollerna_kan_falla(chromium):
+    # The checks themselves: they find English widget words and text cut off, and leave
+    # Swedish alone (so the walk above can fail).
+    assert _engelska("Select all\nLimit 200MB per file • XLSX\nrapport.xlsx 261.0KB\nUpload") == [
+        "200MB",
+        "261.0KB",
+        "Select all",
+        "Upload",
+        "per file",
+    ]
+    assert _engelska("Högst 200 MB per fil. Välj filer. Valda filer: a.csv (261 kB). Alla") == []
+    ctx = chromium.new_context()
+    try:
+        sida = ctx.new_page()
+        sida.set_content(
+            '<div data-testid="stMain">'
+            '<div style="width:60px;overflow:hidden;white-space:nowrap;text-overflow:ellipsis">Mätning september 2019</div>'
+            '<button style="width:60px;overflow:hidden;white-space:nowrap"><p>← Föregående</p></button>'
+            '<div style="width:600px;overflow:hidden;white-space:nowrap">Ryms gott</div>'
+            '<input role="combobox" style="width:60px" value="Mätning september 2019 (2019-09-16)">'
+            "</div>"
+        )
+        avskurna = sida.evaluate(AVSKURET)
+        assert [a.split(" (")[0] for a in avskurna] == [
+            "Mätning september 2019",
+            "← Föregående",
+            "Mätning september 2019",
+        ]
+    finally:
+        ctx.close()
