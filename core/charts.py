@@ -68,7 +68,8 @@ def tema() -> alt.theme.ThemeConfig:
             "title": {"anchor": "start", "fontSize": 15, "fontWeight": 600, "subtitleFontSize": 12},
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "grid": False},
             "axisX": {"grid": True, "gridOpacity": 0.4},
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "top"},
+            # labelLimit 0: a legend names a unit in full, never "Enheten för arbete och integr…".
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "top", "labelLimit": 0},
             "view": {"stroke": None},
             "bar": {"cornerRadiusEnd": 2},
         }
@@ -142,6 +143,12 @@ def nyckeltal_kon(tabell: pd.DataFrame) -> alt.Chart | alt.LayerChart:
     data = nyckeltal_kon_data(tabell)
     ordning = list(dict.fromkeys(data["etikett"]))
     undertitel = ["Andel av personerna i omgången, per kön."]
+    if "andel_avslut_arbete_studier" in set(data["matt"]):
+        # Not every share has the persons as its denominator (issue 12).
+        etikett = data.loc[data["matt"] == "andel_avslut_arbete_studier", "etikett"].iloc[0]
+        undertitel = [
+            f"Andel av personerna i omgången, per kön; ”{etikett}” är en andel av avsluten sedan förra mätningen."
+        ]
     skyddade = data[data["skyddad"]]
     saknade = data[data["andel"].isna() & ~data["skyddad"]]
     if not skyddade.empty:

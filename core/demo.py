@@ -359,6 +359,9 @@ def _andra_ersattningar(p: _Person, s: dict) -> tuple | None:
     if hh.barn == "ja" and p.slump > 0.45:
         andra.add("annan")  # bostadsbidrag, underhållsstöd
     andra.discard(huvud)
+    if not andra:
+        # "Inga andra ersättningar" (standing alone); blank only where the main one is unanswered.
+        return None if huvud is None else ("ingen",)
     return _flerval(koder.FORSORJNING, andra)
 
 

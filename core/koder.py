@@ -139,6 +139,11 @@ FORSORJNING: dict[str, str] = {
     "annan": "Annan",
 }
 
+# Other benefits besides the main one: the codes of FORSORJNING, or ``ingen`` standing alone
+# (datamodell.md). Without ``ingen`` a blank was the only way to say "none", and the
+# data-quality panel read every such person as unanswered.
+ANDRA_ERSATTNINGAR: dict[str, str] = {"ingen": "Inga andra ersättningar", **FORSORJNING}
+
 FORANDRINGSPOTENTIAL: dict[str, str] = {"hog": "Hög", "medel": "Medel", "lag": "Låg", "okand": "Okänt"}
 
 INSATS_AVSLUTSORSAK: dict[str, str] = {
@@ -251,7 +256,7 @@ VARIABLER: dict[str, Variabel] = {
         Variabel("sjukersattning_avslag", "Avslag på sjukersättning", JA_NEJ_OKAND, "matning"),
         Variabel("missbruk", "Missbruk/beroende", MISSBRUK, "matning"),
         Variabel("huvudsaklig_forsorjning", "Huvudsaklig försörjning", FORSORJNING, "matning"),
-        Variabel("andra_ersattningar", "Andra ersättningar", FORSORJNING, "matning", True),
+        Variabel("andra_ersattningar", "Andra ersättningar", ANDRA_ERSATTNINGAR, "matning", True, ("ingen",)),
         # pagaende_insats: codes are unit codes (read from the enhet table) plus "ingen".
         Variabel("pagaende_insats", "Pågående arbetsmarknadsinsats", {"ingen": "Ingen"}, "matning", True, ("ingen",)),
         Variabel("handlingsplan", "Handlingsplan", JA_NEJ, "matning"),

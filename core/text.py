@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from zoneinfo import ZoneInfo
 
 from core import config
 
@@ -66,7 +67,9 @@ def procentenheter(diff, decimaler: int = 0) -> str:
     if _saknas(diff):
         return ""
     pe = diff * 100
-    tecken = "+" if round(pe, decimaler) > 0 else ""
+    if round(pe, decimaler) == 0:
+        return "±0 procentenheter"
+    tecken = "+" if pe > 0 else ""
     return f"{tecken}{tal(pe, decimaler)} procentenheter"
 
 
@@ -82,6 +85,45 @@ def forandring(diff, decimaler: int = 0) -> str:
 def datum(d: dt.date | None) -> str:
     """ISO date as Swedes write it: ``2019-09-15``."""
     return d.isoformat() if d else ""
+
+
+# Times are stored in UTC (naive) and read in Swedish local time.
+TIDSZON = ZoneInfo("Europe/Stockholm")
+
+
+def lokal_tid(t: dt.datetime | None) -> dt.datetime | None:
+    """A stored time (UTC; naive means UTC) as Swedish local time (Europe/Stockholm)."""
+    if t is None or (isinstance(t, float) and math.isnan(t)):
+        return None
+    if hasattr(t, "to_pydatetime"):
+        t = t.to_pydatetime()
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=dt.UTC)
+    return t.astimezone(TIDSZON)
+
+
+def tid(t: dt.datetime | None, *, sekunder: bool = False) -> str:
+    """A stored time (UTC) as Swedes read it, in Swedish local time: ``2026-03-29 14:05``
+    (summer and winter time as the day had it); missing -> ""."""
+    lokal = lokal_tid(t)
+    if lokal is None:
+        return ""
+    return lokal.strftime("%Y-%m-%d %H:%M:%S" if sekunder else "%Y-%m-%d %H:%M")
+
+
+def klockslag(t: dt.datetime | None) -> str:
+    """The time of day in Swedish local time, ``14:05``, for a sentence ("låst till 14:05")."""
+    lokal = lokal_tid(t)
+    return lokal.strftime("%H:%M") if lokal is not None else ""
+
+
+def filstorlek(antal_byte: int) -> str:
+    """A file size in Swedish: ``812 byte``, ``261 kB``, ``1,2 MB`` (1 kB = 1 000 byte)."""
+    if antal_byte < 1000:
+        return f"{tal(antal_byte)} byte"
+    if antal_byte < 1_000_000:
+        return f"{tal(antal_byte / 1000)} kB"
+    return f"{tal(antal_byte / 1_000_000, 1)} MB"
 
 
 MANADER = [

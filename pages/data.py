@@ -9,7 +9,6 @@ omfang = ui.kraver_sida(ui.aktuellt_omfang(), "data")
 anvandare = ui.anvandarnamn()
 
 st.title("Data")
-ui.demobanner()
 
 st.header("Importera")
 st.write(
@@ -17,20 +16,18 @@ st.write(
     "Filerna granskas först; ingenting sparas förrän du trycker på Importera, och bara om inga fel hittades. "
     + ui.SAMMANSLAGNING
 )
-if meddelande := st.session_state.pop("data_importerat", None):
-    st.success(meddelande)
+if sparat := st.session_state.pop("data_importerat", None):
+    ui.importerat_block(sparat)
 
 # A new key after each import empties the uploader.
 uppladdning = f"data_uppladdning_{st.session_state.get('data_importnummer', 0)}"
-filer = st.file_uploader(
-    "Filer att importera", type=["xlsx", "zip", "csv"], accept_multiple_files=True, key=uppladdning
-)
+filer = ui.uppladdning("Filer att importera", ["xlsx", "zip", "csv"], key=uppladdning)
 kalla = ui.uppladdade_filer(filer)
 if kalla:
     forhand = ui.forhandsgranska(kalla)
     st.subheader("Förhandsgranskning")
     if forhand.ok:
-        st.dataframe(ui.antal_tabell(forhand), hide_index=True)
+        ui.tabell(ui.antal_tabell(forhand))
     for varning in forhand.varningar:
         st.warning(varning)
     for rad in forhand.kvar_text():
@@ -56,18 +53,19 @@ if kalla:
             nyckel="data_fel_csv",
             etikett="Ladda ner fellistan (CSV)",
             breda=("Meddelande",),
+            radbryt=True,
         )
     if st.button("Importera", type="primary", disabled=not (forhand.ok and godta), key="data_importera"):
         resultat = ui.importera(kalla, anvandare, godta_liknande=bool(forhand.liknande and godta))
         if resultat.ok:
-            st.session_state["data_importerat"] = ui.importerat_meddelande(resultat)
+            st.session_state["data_importerat"] = ui.importerat_sammanfattning(resultat)
             st.session_state["data_importnummer"] = st.session_state.get("data_importnummer", 0) + 1
             st.rerun()
         for text in ui.allmanna_fel(resultat):
             st.error(text)
         st.error("Importen avbröts; ingenting sparades.")
         ui.tabell_med_nedladdning(
-            ui.fel_tabell(resultat), "importfel.csv", nyckel="data_fel_csv_import", breda=("Meddelande",)
+            ui.fel_tabell(resultat), "importfel.csv", nyckel="data_fel_csv_import", breda=("Meddelande",), radbryt=True
         )
 
 st.header("Mätomgångar")

@@ -8,7 +8,6 @@ omfang = ui.kraver_sida(ui.aktuellt_omfang(), "floden")
 omgang_id = ui.vald_omgang()
 
 st.title("Insatsflöden")
-ui.demobanner()
 
 if omgang_id is None:
     ui.inga_omgangar(omfang)

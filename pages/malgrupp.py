@@ -10,7 +10,6 @@ omgang_id = ui.vald_omgang()
 urval = ui.valt_urval()
 
 st.title("Målgrupp")
-ui.demobanner()
 
 if omgang_id is None:
     ui.inga_omgangar(omfang)

@@ -9,7 +9,6 @@ omfang = ui.kraver_sida(ui.aktuellt_omfang(), "min_enhet")
 omgang_id = ui.vald_omgang()
 
 st.title("Min enhet")
-ui.demobanner()
 
 if omgang_id is None:
     ui.inga_omgangar(omfang)

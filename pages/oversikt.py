@@ -8,7 +8,6 @@ omfang = ui.kraver_sida(ui.aktuellt_omfang(), "oversikt")
 ov = ui.las_oversikt(omfang, ui.vald_omgang())
 
 st.title("Översikt")
-ui.demobanner()
 
 if ov.omgang is None:
     ui.inga_omgangar(omfang)

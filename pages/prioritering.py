@@ -9,7 +9,6 @@ omfang = ui.kraver_sida(ui.aktuellt_omfang(), "prioritering")
 omgang_id = ui.vald_omgang()
 
 st.title("Prioritering")
-ui.demobanner()
 
 if omgang_id is None:
     ui.inga_omgangar(omfang)

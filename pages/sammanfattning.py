@@ -9,7 +9,6 @@ omfang = ui.kraver_sida(ui.aktuellt_omfang(), "sammanfattning")
 s = ui.las_sammanfattning(omfang)
 
 st.title("Sammanfattning")
-ui.demobanner()
 
 if s.senaste is None:
     ui.inga_omgangar(omfang)

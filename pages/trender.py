@@ -8,7 +8,6 @@ from core import ui
 omfang = ui.kraver_sida(ui.aktuellt_omfang(), "trender")
 
 st.title("Trender")
-ui.demobanner()
 
 omgangar = sorted(ui.las_omgangar(omfang)["omgang_id"])
 if not omgangar:

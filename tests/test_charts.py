@@ -64,6 +64,11 @@ def test_nyckeltal_kon_bara_andelar_och_skyddade_utelamnas():
     undertitel = " ".join(spec["title"]["subtitle"])
     assert "dolt för att skydda enskilda personer" in undertitel and "inskrivna på af (kvinnor)" in undertitel
     assert "värde saknas" in undertitel and "avslut till arbete eller studier (kvinnor)" in undertitel
+    # The right denominator: closures are a share of closures, not of the persons (issue 12).
+    assert spec["title"]["subtitle"][0] == (
+        "Andel av personerna i omgången, per kön; ”Avslut till arbete eller studier” är en andel av avsluten "
+        "sedan förra mätningen."
+    )
 
 
 def test_nyckeltal_kon_kodning_och_farger():
@@ -320,3 +325,9 @@ def test_datakvalitet_karta():
     # kön has no unknown code: nothing coloured, "–" written
     spec = charts.datakvalitet_karta(dq, "andel_okand", "Var svarar handläggarna okänt?", namn).to_dict()
     assert _lager_data(spec, 0) == [] and {d["text"] for d in _lager_data(spec, 1)} == {"–"}
+
+
+def test_teckenforklaringen_skar_inte_av_namn():
+    # Issue 12: a legend names a unit in full (Vega cuts labels at 160 px by default).
+    config = alt.Chart(pd.DataFrame({"a": [1]})).mark_point().encode(x="a:Q").to_dict()["config"]
+    assert config["legend"]["labelLimit"] == 0

@@ -548,3 +548,15 @@ def test_ladda(engine):
 
 def test_modulen_sager_att_datan_ar_fiktiv():
     assert re.search(r"fictitious", demo.__doc__)
+
+
+def test_andra_ersattningar_ingen_i_stallet_for_tomt(t):
+    # The demo says "Inga andra ersättningar" with the code, standing alone; a blank is left
+    # only where the main source of support is unanswered too (the real blanks).
+    m = t["matning"]
+    varden = m["andra_ersattningar"]
+    assert (varden == "ingen").mean() > 0.4
+    assert not varden.str.contains(r"ingen\s*\|", regex=True).any()
+    tomma = m[varden == ""]
+    assert 0 < len(tomma) < 0.02 * len(m)
+    assert (tomma["huvudsaklig_forsorjning"] == "").all()

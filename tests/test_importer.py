@@ -772,3 +772,14 @@ def test_varje_kolumn_i_formatet_har_en_regel():
     from core.importer import _schema
 
     assert {e: [k.namn for k in kolumner] for e, kolumner in _schema().items()} == koder.KOLUMNER
+
+
+def test_andra_ersattningar_ingen_star_ensam(bas):
+    # datamodell.md: "ingen" (Inga andra ersättningar) stands alone, so "none" is an answer
+    # and a blank only means "not answered".
+    r = importera(bas, filer({"matning": [{**BAS["matning"][2], "andra_ersattningar": ("ingen",)}]}))
+    assert r.ok, r.felrapport()
+    assert r.antal == {"matning": Antal(0, 1, 0)}
+    assert koder.etikett("andra_ersattningar", "ingen") == "Inga andra ersättningar"
+    r = avvisad(bas, filer({"matning": [{**BAS["matning"][2], "andra_ersattningar": ("ingen", "lon")}]}))
+    assert [f.kolumn for f in r.fel] == ["andra_ersattningar"]

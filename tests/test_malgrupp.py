@@ -18,6 +18,7 @@ from sqlalchemy import select
 from streamlit.runtime.media_file_manager import MediaFileManager
 
 from core import db, text, ui
+from core.matt.jamforelse import FOR_LITEN_REST
 from core.matt.profil import Urval, profil
 from core.models import Granskningslogg
 from core.omfang import ROLLER, Omfang
@@ -304,6 +305,33 @@ def test_enhet_mot_resten(databas):
     assert spec["title"]["text"] == "Kön: skiljer sig Ekonomiskt bistånd från resten av processen?"
 
 
+def test_enhet_mot_resten_oppnar_pa_en_visbar_jamforelse_for_politiker(databas):
+    # Issue 12: the view opens on a unit whose comparison the role may see, not on a refusal.
+    # Among the women of 2023-03 nearly all belong to eb (the first unit), so its rest is too
+    # small to show a politician: the view opens on the next unit instead.
+    at = _malgrupp("politiker", "2023-03")
+    at.sidebar.multiselect(key=ui.URVALSNYCKLAR["kon"]).select("K").run()
+    at = _vy(at, "En enhet mot resten")
+    vald = at.selectbox(key="malgrupp_jamfor_enhet").value
+    assert vald != "eb"
+    assert not at.main.warning, [w.value for w in at.main.warning]
+    assert _diagram(at)
+    # Choosing eb says plainly that the rest is too small, and why.
+    at.selectbox(key="malgrupp_jamfor_enhet").select("eb").run()
+    assert [w.value for w in at.main.warning] == [f"Ekonomiskt bistånd: {FOR_LITEN_REST}"]
+
+
+def test_enhet_mot_resten_oppnar_inte_pa_bara_dolt(databas):
+    # The whole of 2023-03: eb's rest is 11 persons, allowed, but then its women and men are
+    # hidden on both sides. The view opens on a unit whose comparison shows something.
+    at = _vy(_malgrupp("politiker", "2023-03"), "En enhet mot resten")
+    assert at.selectbox(key="malgrupp_jamfor_enhet").value != "eb"
+    kon = _tabell(at)
+    for kolumn in kon.columns[1:]:
+        if kolumn.endswith(", antal"):
+            assert set(kon[kolumn]) - {FARRE, "0"}, (kolumn, kon[kolumn].tolist())
+
+
 def test_enhet_mot_resten_skyddad_for_medarbetare(databas):
     # A medarbetare starts from their own unit; fk has 5 persons in 2019-09, so most of its
     # cells are 1-4 and hidden, and "all minus the unit" gives none of them back.
@@ -344,7 +372,7 @@ def test_nedladdning_for_politiker_ar_skyddad(databas, filer):
     fil = _csv(fardiga["malgrupp-arbetshinder-2019-09.csv"])
     assert set(fil["Röjandeskydd"]) == {"på"}
     saknas = fil[fil["Svar"] == "Uppgift saknas"].iloc[0]
-    assert (saknas["Antal"], saknas["Andel"]) == (FARRE, "")
+    assert (saknas["Antal"], saknas["Andel (%)"]) == (FARRE, "")
     assert fil[fil["Svar"] == "Psykisk ohälsa"].iloc[0]["Antal"] == "80"
     _vy(at, "Analysseminariet")
     kors = _csv(fardiga["korstabell-arbetshinder-kon-2019-09.csv"])
@@ -390,14 +418,15 @@ def test_filerna_som_sidan_bygger(databas):
         "Variabel",
         "Svar",
         "Antal",
-        "Andel",
+        "Andel (%)",
     ]
     assert fil["Svar"].tolist() == ["Kvinnor", "Män", "Uppgift saknas"]
-    assert fil["Antal"].tolist() == [149, 0, 0] and fil["Andel"].tolist()[0] == 1.0
+    # Shares in per cent with one decimal, in every download (issue 12).
+    assert fil["Antal"].tolist() == [149, 0, 0] and fil["Andel (%)"].tolist()[0] == 100.0
     assert set(fil["Röjandeskydd"]) == {ui.SKYDD_AV}
     p = profil(eng, Omfang("politiker"), "2019-09", Urval(kon=("K",), aldersgrupp=("65+",)), ["kon"], export=True)
     fil = ui.fordelning_fil(p, "kon")
-    assert set(fil["Antal"]) == {text.dolt()} and fil["Andel"].isna().all()
+    assert set(fil["Antal"]) == {text.dolt()} and fil["Andel (%)"].isna().all()
     assert set(fil["Personer i urvalet"]) == {text.dolt()}
 
 

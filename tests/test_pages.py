@@ -24,7 +24,7 @@ import streamlit as st
 from sqlalchemy import select, update
 from streamlit.testing.v1 import AppTest
 
-from core import auth, config, db, demo, ui
+from core import auth, config, db, demo, text, ui
 from core.models import Anvandare, Enhet, Granskningslogg
 from core.omfang import ROLLER, SIDOR_PER_ROLL, BehorighetsFel, Omfang
 from tests.conftest import snabba_hashar
@@ -239,6 +239,9 @@ def test_varje_sida_for_varje_roll(databas, roll):
         # wherever the page uses it.
         assert at.button(key=ui.UTLOGGNING_NYCKEL).label == "Logga ut"
         assert bool(at.sidebar.selectbox) == (sida not in UTAN_OMGANGSVAL)
+        # One demo notice (the sidebar's), not one in the sidebar and another on the page.
+        skyltar = [e.value for e in (*at.info, *at.warning)]  # the whole app, sidebar included
+        assert sum("Demodata" in t for t in skyltar) == 1, (sida, skyltar)
     for sida in set(ALLA_SIDOR) - set(SIDOR_PER_ROLL[roll]):
         with pytest.raises(ValueError):  # not registered for the role
             at.switch_page(f"pages/{sida}.py")
@@ -287,11 +290,15 @@ def test_fem_fel_laser_genom_formularet(databas, anvandarnamn):
         _forsok(at, anvandarnamn, "fel-losenord-i-testet")
         assert [e.value for e in at.error] == [ui.FEL_INLOGGNING]
     _forsok(at, anvandarnamn, "fel-losenord-i-testet")
-    # the fifth failure locks, for a known and an unknown name alike
-    assert [e.value for e in at.error] == [ui.FEL_LAST]
+    # the fifth failure locks, for a known and an unknown name alike; the message says until
+    # when in Swedish local time (the lock is stored in UTC)
+    slut = auth.last_till(db.get_engine(url), anvandarnamn)
+    assert slut is not None
+    assert [e.value for e in at.error] == [ui.last_meddelande(slut)]
+    assert f"klockan {text.klockslag(slut)}," in at.error[0].value
     if anvandarnamn in losen.get("processledning", ()):
         _forsok(at, *losen["processledning"])  # even the right password is refused now
-        assert [e.value for e in at.error] == [ui.FEL_LAST]
+        assert [e.value for e in at.error] == [ui.last_meddelande(slut)]
         assert not at.session_state["authentication_status"]
     assert sum(1 for _, h, ok in _logg(url) if h == "inloggning_misslyckad" and not ok) >= 5
 
@@ -427,11 +434,12 @@ def test_data_forhandsgranskning_visar_alla_fel(databas):
     at.file_uploader[0].set_value([("person.csv", fil, "text/csv")]).run()
     assert not at.exception
     assert any("3 fel" in e.value for e in at.error)
-    fel = at.dataframe[0].value
+    # A plain table whose long messages wrap (issue 12: they were cut off in a grid).
+    fel = at.table[0].value
     assert list(fel.columns) == ["Fil", "Rad", "Kolumn", "Värde", "Meddelande"]
     assert len(fel) == 3
     assert set(fel["Kolumn"]) == {"kon", "fodelsear", "fodelseregion"}
-    assert list(fel["Rad"]) == [2, 3, 3]  # spreadsheet rows: the header is row 1
+    assert list(fel["Rad"]) == ["2", "3", "3"]  # spreadsheet rows: the header is row 1
     assert at.button(key="data_importera").disabled
     assert db.dataversion(db.get_engine(url)) == fore  # nothing stored
 
@@ -446,14 +454,18 @@ def test_data_import_av_giltig_fil(databas):
     assert not at.exception and not at.error
     forhand = at.dataframe[0].value
     # One new unit; the nine default units are not in the file, so not counted.
-    assert forhand.to_dict("records") == [{"Uppgifter": "Enheter", "Nya": 1, "Ändrade": 0, "Oförändrade": 0}]
+    assert forhand.to_dict("records") == [{"Uppgifter": "Enheter", "Nya": "1", "Ändrade": "0", "Oförändrade": "0"}]
     with eng.connect() as c:
         assert c.execute(select(Enhet.namn).where(Enhet.enhet == "sfi2")).first() is None  # preview stores nothing
     knapp = at.button(key="data_importera")
     assert not knapp.disabled
     knapp.click().run()
     assert not at.exception
-    assert any("Importen är klar" in s.value for s in at.success)
+    assert [s.value for s in at.success] == ["Importen är klar: 1 fil lästes in och sparades."]
+    # ...with the counts as a table in Swedish, not "enhet: 1 nya, 0 ändrade".
+    assert at.dataframe[0].value.to_dict("records") == [
+        {"Uppgifter": "Enheter", "Nya": "1", "Ändrade": "0", "Oförändrade": "0"}
+    ]
     assert not at.file_uploader[0].value  # the uploader is emptied after an import
     with eng.connect() as c:
         assert c.execute(select(Enhet.namn).where(Enhet.enhet == "sfi2")).scalar_one() == "Ny enhet för test"
@@ -567,8 +579,15 @@ def test_admin_lagger_till_andrar_och_aterstaller(databas):
     assert any("Nytt lösenord för **karin**" in w.value for w in at.warning)
     eng = db.get_engine(url)
     assert auth.omfang_for(eng, "karin") == Omfang("medarbetare", "reu")
+    # Nobody is chosen for changing until the admin chooses (not the admin themself).
+    assert at.selectbox(key="admin_vald").value is None
+    assert not [b for b in at.button if b.label == "Spara ändringar"]
     # deactivate karin
     at.selectbox(key="admin_vald").select("karin").run()
+    # A new random password is asked for twice: the button waits for the tick.
+    assert _knapp(at, "Nytt slumpat lösenord").disabled
+    at.checkbox(key="admin_losenord_ja_karin").check().run()
+    assert not _knapp(at, "Nytt slumpat lösenord").disabled
     at.checkbox(key="admin_aktiv_karin").uncheck()
     _knapp(at, "Spara ändringar").click().run()
     assert not at.exception
@@ -596,7 +615,21 @@ def test_granskningsloggen(databas, roll):
     at.switch_page("pages/granskning.py").run()
     assert not at.exception and [t.value for t in at.title] == ["Granskningslogg"]
     tabell = at.dataframe[0].value
-    assert list(tabell.columns) == ["Tid (UTC)", "Användare", "Händelse", "Lyckad", "Detaljer"]
+    assert list(tabell.columns) == ["Tid", "Användare", "Händelse", "Lyckad", "Detaljer"]
     assert "(okänt användarnamn)" in set(tabell["Användare"])
     at.checkbox(key="granskning_fel").check().run()
     assert set(at.dataframe[0].value["Lyckad"]) == {"Nej"}
+
+
+def test_antal_med_tusentalsmellanrum():
+    # The Data page's counts read "30 485", not "30485" (issue 12).
+    from core.importer import Antal
+
+    class Resultat:
+        antal = {"utbetalning": Antal(30485, 2389, 0)}
+        filer = ["utbetalning.csv"]
+
+    assert ui.antal_tabell(Resultat()).to_dict("records") == [
+        {"Uppgifter": "Utbetalningar", "Nya": "30\u00a0485", "Ändrade": "2\u00a0389", "Oförändrade": "0"}
+    ]
+    assert ui.importerat_sammanfattning(Resultat())["meddelande"] == "Importen är klar: 1 fil lästes in och sparades."

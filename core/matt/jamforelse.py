@@ -148,6 +148,17 @@ def enhet_mot_resten(
     )
 
 
+# Why a suppressed scope sees no comparison, side by side (the page puts the unit's name first).
+FOR_LITEN_REST = (
+    "Resten av processen (alla i urvalet utom enhetens personer) är för liten för att visas: nästan alla i "
+    "urvalet hör till enheten, så enhetens siffror skulle avslöja de få andra. Välj en annan enhet."
+)
+FOR_LITEN_ENHET = (
+    "Enheten har för få personer i urvalet för att jämföras med resten utan att enskilda personer kan "
+    "räknas fram. Välj en annan enhet eller vidga urvalet."
+)
+
+
 def _skyddad_jamforelse(engine: Engine, omgang: OmgangInfo, enhet: str, variabel: str, bas: Urval) -> Jamforelse:
     """The comparison as a suppressed scope sees it: the unit, the rest and the whole are one
     additive set of the round's release (``F(Δ ∪ {enhet:KOD})``), read through
@@ -168,11 +179,10 @@ def _skyddad_jamforelse(engine: Engine, omgang: OmgangInfo, enhet: str, variabel
             )
         grupper = {ENHET: g0.med(dim, (I_ENHETEN,)), RESTEN: g0.med(dim, (UTANFOR,))}
         vagrad = frislapp.vagran(fr, g0)
-        if vagrad is None and any(frislapp.vagran(fr, gr) for gr in grupper.values()):
-            vagrad = (
-                "Enheten eller resten av processen har så få personer i urvalet att de inte kan jämföras "
-                "utan att enskilda personer kan räknas fram."
-            )
+        if vagrad is None and frislapp.vagran(fr, grupper[RESTEN]):
+            vagrad = FOR_LITEN_REST
+        elif vagrad is None and frislapp.vagran(fr, grupper[ENHET]):
+            vagrad = FOR_LITEN_ENHET
     except frislapp.FrislappFel as e:
         vagrad = str(e)
     rader = []

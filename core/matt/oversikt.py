@@ -48,14 +48,24 @@ MATT: list[tuple[str, str, str, str]] = [
     ),
     ("andel_1ar", "Minst 1 år med försörjningsstöd", "andel", "Andel av alla i omgången med minst 12 hela månader."),
     ("andel_3ar", "Minst 3 år med försörjningsstöd", "andel", "Andel av alla i omgången med minst 36 hela månader."),
-    ("andel_handlingsplan", "Har handlingsplan", "andel", "Andel av alla i omgången med handlingsplan = ja."),
+    (
+        "andel_handlingsplan",
+        "Har handlingsplan",
+        "andel",
+        "Andel av alla i omgången som har en handlingsplan (svaret Ja på Handlingsplan).",
+    ),
     (
         "andel_pagaende_insats",
         "Har pågående insats",
         "andel",
         "Andel av alla i omgången med en pågående arbetsmarknadsinsats (annat än ”ingen”).",
     ),
-    ("andel_af", "Inskrivna på Arbetsförmedlingen", "andel", "Andel av alla i omgången med af_inskriven = ja."),
+    (
+        "andel_af",
+        "Inskrivna på Arbetsförmedlingen",
+        "andel",
+        "Andel av alla i omgången som är inskrivna på Arbetsförmedlingen (svaret Ja).",
+    ),
     (
         "avslut",
         "Avslut sedan förra mätningen",

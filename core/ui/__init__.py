@@ -9,6 +9,8 @@ widgets in one place:
 - ``laddare`` — cached loaders (keyed by database, scope, filter and data version);
 - ``tabeller`` — tables and the one download helper (disclosure control and the audit log);
 - ``grafik`` — charts on screen;
+- ``widgetar`` — Streamlit's widgets without their English words (``flerval`` for every
+  multiselect, ``uppladdning`` for the file uploader);
 - one module per page for that page's blocks: ``oversikt``, ``malgrupp``, ``data``,
   ``granskning``, ``anvandarsida`` (later pages add theirs).
 
@@ -25,6 +27,7 @@ from core.ui.anvandarsida import (  # noqa: F401
     ANVANDAR_KOLUMNER,
     administrera,
     anvandare,
+    anvandaretikett,
     anvandartabell,
 )
 from core.ui.data import (  # noqa: F401
@@ -47,7 +50,9 @@ from core.ui.data import (  # noqa: F401
     felsammanfattning,
     forhandsgranska,
     importera,
+    importerat_block,
     importerat_meddelande,
+    importerat_sammanfattning,
     liknande_tabell,
     liknande_text,
     omgangar_block,
@@ -99,6 +104,7 @@ from core.ui.inloggning import (  # noqa: F401
     kontrollera_cookie_nyckel,
     kontrollera_installningar,
     kraver_sida,
+    last_meddelande,
     sidopanel,
 )
 
@@ -130,6 +136,7 @@ from core.ui.malgrupp import (  # noqa: F401
     fordelning_block,
     fordelning_fil,
     fordelningstabell,
+    forsta_visbara_enhet,
     jamforelse_fil,
     jamforelsetabell,
     korstabell_fil,
@@ -206,14 +213,19 @@ from core.ui.sidofilter import (  # noqa: F401
     valt_urval,
 )
 from core.ui.tabeller import (  # noqa: F401
+    ANDEL_I_FIL,
     OKAND_OCH_SAKNAS,
     SKYDD_AV,
     SKYDD_PA,
     UTAN_SKYDD_ETIKETT,
+    andel_i_fil,
+    andelskolumner,
+    andelsrubrik,
     nedladdning_med_skydd,
     skyddsnot,
     tabell,
     tabell_med_nedladdning,
+    textbredd,
 )
 
 # --- Trender (issue 15) ---
@@ -231,4 +243,10 @@ from core.ui.variabler import (  # noqa: F401
     KONSFARGER,
     OMRADEN,
     flervalstext,
+)
+from core.ui.widgetar import (  # noqa: F401
+    flerval,
+    svenska_widgetar,
+    uppladdning,
+    uppladdningstext,
 )

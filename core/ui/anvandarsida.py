@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core import auth, koder
+from core import auth, koder, text
 from core.omfang import Omfang
 from core.ui.inloggning import _credentials, _omfang, anvandarnamn
-from core.ui.motor import engine, enhetsnamn
+from core.ui.motor import engine, enhetsnamn, kort_enhetsnamn
 
 ANVANDAR_KOLUMNER = {
     "anvandarnamn": "Användarnamn",
@@ -15,7 +15,7 @@ ANVANDAR_KOLUMNER = {
     "roll": "Roll",
     "enhet": "Enhet",
     "aktiv": "Aktiv",
-    "last_till": "Låst till (UTC)",
+    "last_till": "Låst till",
 }
 
 
@@ -28,12 +28,17 @@ def anvandartabell(df: pd.DataFrame) -> pd.DataFrame:
     """The users with Swedish headers and labels, for the table on the page."""
     ut = df[list(ANVANDAR_KOLUMNER)].rename(columns=ANVANDAR_KOLUMNER)
     ut["Roll"] = ut["Roll"].map(lambda r: koder.ROLLER.get(r, r))
-    ut["Enhet"] = [enhetsnamn(e) if isinstance(e, str) and e else "" for e in ut["Enhet"]]
+    # The short name: the table must fit the page (its last column was cut off).
+    ut["Enhet"] = [kort_enhetsnamn(enhetsnamn(e)) if isinstance(e, str) and e else "" for e in ut["Enhet"]]
     ut["Aktiv"] = ut["Aktiv"].map({True: "Ja", False: "Nej"})
-    ut["Låst till (UTC)"] = [
-        t.strftime("%Y-%m-%d %H:%M") if t is not None and not pd.isna(t) else "" for t in ut["Låst till (UTC)"]
-    ]
+    ut["Låst till"] = [text.tid(t) if t is not None and not pd.isna(t) else "" for t in ut["Låst till"]]
     return ut
+
+
+def anvandaretikett(lista: pd.DataFrame, anvandarnamn_: str) -> str:
+    """A user in the chooser: ``karin – Karin Karlsson (Medarbetare)``."""
+    rad = lista.set_index("anvandarnamn").loc[anvandarnamn_]
+    return f"{anvandarnamn_} – {rad['namn']} ({koder.ROLLER.get(rad['roll'], rad['roll'])})"
 
 
 def administrera(atgard: str, omfang: Omfang, *args, **kwargs):

@@ -29,9 +29,10 @@ from core.ui.tabeller import (
     OKAND_OCH_SAKNAS,
     SKYDD_AV,
     SKYDD_PA,
-    _andel_eller_tom,
     _antal_eller_farre,
     _filnamn,
+    andel_i_fil,
+    andelsrubrik,
     nedladdning_med_skydd,
     tabell,
 )
@@ -96,9 +97,30 @@ def forhandsgranska(kalla: list[tuple[str, bytes]]):
 
 
 def importerat_meddelande(resultat) -> str:
-    """The success message after an import: the counts per entity in Swedish, and what stays
-    stored of corrected rounds."""
-    return " ".join(["Importen är klar: " + resultat.text() + ".", *resultat.kvar_text()])
+    """The success message after an import (the counts follow as a table,
+    :func:`importerat_block`)."""
+    filer = len(resultat.filer)
+    return " ".join(
+        [
+            f"Importen är klar: {text.tal(filer)} {'fil' if filer == 1 else 'filer'} lästes in och sparades.",
+            *resultat.kvar_text(),
+        ]
+    )
+
+
+def importerat_sammanfattning(resultat) -> dict:
+    """What the page keeps until the next run to show after an import: the message and the
+    counts per entity as plain rows (no frame in the session state)."""
+    tabell_ = antal_tabell(resultat)
+    return {"meddelande": importerat_meddelande(resultat), "rader": tabell_.to_dict("records")}
+
+
+def importerat_block(sammanfattning: dict) -> None:
+    """The outcome of an import: the message and a table of new, changed and unchanged rows."""
+    st.success(sammanfattning["meddelande"])
+    rader = sammanfattning.get("rader") or []
+    if rader:
+        tabell(pd.DataFrame(rader, columns=ANTAL_KOLUMNER))
 
 
 def importera(kalla: list[tuple[str, bytes]], anvandare: str | None, *, godta_liknande: bool = False):
@@ -110,9 +132,13 @@ def importera(kalla: list[tuple[str, bytes]], anvandare: str | None, *, godta_li
     return resultat
 
 
+ANTAL_KOLUMNER = ["Uppgifter", "Nya", "Ändrade", "Oförändrade"]
+
+
 def antal_tabell(resultat) -> pd.DataFrame:
     """Rows per entity of an import or preview (columns ``Uppgifter``, ``Nya``, ``Ändrade``,
-    ``Oförändrade``), in load order, only entities the files held."""
+    ``Oförändrade``, counts as Swedish text: ``30 485``), in load order, only entities the
+    files held."""
     rader = []
     for entitet in koder.ENTITETER:
         antal = resultat.antal.get(entitet)
@@ -121,12 +147,12 @@ def antal_tabell(resultat) -> pd.DataFrame:
         rader.append(
             {
                 "Uppgifter": ENTITETSNAMN.get(entitet, entitet),
-                "Nya": antal.insatta,
-                "Ändrade": antal.uppdaterade,
-                "Oförändrade": antal.oforandrade,
+                "Nya": text.tal(antal.insatta),
+                "Ändrade": text.tal(antal.uppdaterade),
+                "Oförändrade": text.tal(antal.oforandrade),
             }
         )
-    return pd.DataFrame(rader, columns=["Uppgifter", "Nya", "Ändrade", "Oförändrade"])
+    return pd.DataFrame(rader, columns=ANTAL_KOLUMNER)
 
 
 def fel_tabell(resultat) -> pd.DataFrame:
@@ -275,11 +301,11 @@ def datakvalitet_fil(dq: pd.DataFrame, omgang_id: str, *, skyddad: bool) -> pd.D
                 _antal_eller_farre(n, bool(s)) for n, s in zip(dq["personer"], dq["personer_skyddad"], strict=True)
             ],
             "Okänt": [_antal_eller_farre(n, bool(s)) for n, s in zip(dq["okand"], dq["okand_skyddad"], strict=True)],
-            "Andel okänt": [_andel_eller_tom(a) for a in dq["andel_okand"]],
+            andelsrubrik("Andel okänt"): [andel_i_fil(a) for a in dq["andel_okand"]],
             "Uppgift saknas": [
                 _antal_eller_farre(n, bool(s)) for n, s in zip(dq["saknas"], dq["saknas_skyddad"], strict=True)
             ],
-            "Andel saknas": [_andel_eller_tom(a) for a in dq["andel_saknas"]],
+            andelsrubrik("Andel saknas"): [andel_i_fil(a) for a in dq["andel_saknas"]],
         }
     )
 

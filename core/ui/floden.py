@@ -16,6 +16,7 @@ from core.ui.grafik import diagram
 from core.ui.inloggning import anvandarnamn
 from core.ui.motor import TTL_DATA, _engine, dataversion, enheter_i_ordning
 from core.ui.tabeller import _antal_eller_farre, _filnamn, nedladdning_med_skydd, tabell
+from core.ui.widgetar import flerval
 
 FLODEN_VYER = ("Flödet", "Remisser", "Insatstyper", "Överlämningar", "Väntetid", "Avslut")
 FLODEN_NYCKLAR = {
@@ -88,22 +89,13 @@ def periodval(omfang: Omfang, omgang_id: str) -> Period:
 def urvalsval() -> FlodesUrval:
     """Sex, age band and insatstyp (the page's own filter; empty means all)."""
     a, b, c = st.columns(3)
-    kon = a.multiselect(
-        "Kön", ["K", "M"], format_func={"K": "Kvinnor", "M": "Män"}.get, key=FLODEN_NYCKLAR["kon"], placeholder="Alla"
-    )
-    alder = b.multiselect(
-        "Åldersgrupp",
-        list(koder.ALDERSGRUPP),
-        format_func=koder.ALDERSGRUPP.get,
-        key=FLODEN_NYCKLAR["aldersgrupp"],
-        placeholder="Alla",
-    )
-    typ = c.multiselect(
+    kon = flerval("Kön", {"K": "Kvinnor", "M": "Män"}, key=FLODEN_NYCKLAR["kon"], behallare=a)
+    alder = flerval("Åldersgrupp", dict(koder.ALDERSGRUPP), key=FLODEN_NYCKLAR["aldersgrupp"], behallare=b)
+    typ = flerval(
         "Insatstyp",
-        [str(k) for k in koder.INSATSTYP],
-        format_func=lambda k: f"{k} {KORT_TYP[int(k)]}",
+        {str(k): f"{k} {KORT_TYP[int(k)]}" for k in koder.INSATSTYP},
         key=FLODEN_NYCKLAR["insatstyp"],
-        placeholder="Alla",
+        behallare=c,
         help="Gäller remisser, insatstyper, väntetid och avslut. Flödet och överlämningarna visar "
         "hela vägar och räknar alltid alla insatstyper.",
     )

@@ -9,9 +9,10 @@ import streamlit_authenticator as stauth
 from streamlit.errors import StreamlitAPIException
 from streamlit_authenticator.utilities import LoginError
 
-from core import audit, auth, config, db, koder, uppskjutet
+from core import audit, auth, config, db, koder, text, uppskjutet
 from core.omfang import BehorighetsFel, Omfang
 from core.ui.motor import DEMO_TEXT, TTL_ANVANDARE, _engine, ar_demolage, engine, enhetsnamn
+from core.ui.widgetar import svenska_widgetar
 
 COOKIE_NAMN = "vagen_inloggning"
 
@@ -30,6 +31,20 @@ FEL_LAST = (
 
 
 _INLOGGNING_LAST = "vagen_inloggning_last"
+
+
+_INLOGGNING_LAST_TILL = "vagen_inloggning_last_till"
+
+
+def last_meddelande(last_till: dt.datetime | None) -> str:
+    """The lockout message, with the time the lock ends in Swedish local time when known
+    (stored in UTC: ``core.auth``)."""
+    if last_till is None:
+        return FEL_LAST
+    return (
+        f"För många misslyckade inloggningsförsök. Försök igen efter klockan {text.klockslag(last_till)}, "
+        "eller be en administratör låsa upp kontot."
+    )
 
 
 _SENAST_AKTIV = "vagen_senast_aktiv"
@@ -73,10 +88,32 @@ def _lagg_in_sparr(autent: stauth.Authenticate) -> None:
     def kontrollera(anvandarnamn: str, losenord: str) -> bool:
         utfall = auth.logga_in(_engine(url), anvandarnamn, losenord)
         st.session_state[_INLOGGNING_LAST] = utfall.last
+        st.session_state[_INLOGGNING_LAST_TILL] = utfall.last_till
         st.session_state[_INLOGGNING_UPPTAGEN] = utfall.upptagen
         return utfall.ok and anvandarnamn in modell.credentials["usernames"]
 
     modell.check_credentials = kontrollera
+
+
+def _kaka_i_utc(autent: stauth.Authenticate) -> None:
+    """Write the login cookie so that it lasts 8 hours in every browser.
+
+    The authenticator writes the cookie's expiry as the server's local time without a time
+    zone, which the browser reads as its own local time: on a server in UTC a browser in
+    Swedish time dropped the cookie after 7 hours (6 in summer). Ours gives the expiry in
+    UTC with its zone and a relative ``max-age`` as well, which browsers prefer.
+    """
+    modell = autent.cookie_controller.cookie_model
+
+    def satt_kaka() -> None:
+        if modell.cookie_expiry_days == 0:
+            return
+        modell.exp_date = modell._set_exp_date()  # the token's own expiry (a Unix time)
+        token = modell._token_encode()
+        slut = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(hours=COOKIE_TIMMAR)
+        modell.cookie_manager.set(modell.cookie_name, token, expires_at=slut, max_age=COOKIE_TIMMAR * 3600)
+
+    modell.set_cookie = satt_kaka
 
 
 def _logga_ut(autent: stauth.Authenticate, meddelande: str | None = None) -> None:
@@ -129,8 +166,10 @@ _DOLJ_VERKTYG = """<style>
 
 
 def dolj_verktygsrader() -> None:
-    """Hide the element toolbars of every table and chart, for every role."""
+    """Hide the element toolbars of every table and chart, for every role, and Streamlit's
+    English widget texts (:func:`core.ui.widgetar.svenska_widgetar`)."""
     st.html(_DOLJ_VERKTYG)
+    svenska_widgetar()
 
 
 def kontrollera_cookie_nyckel() -> None:
@@ -161,6 +200,7 @@ def autentisering() -> stauth.Authenticate:
         login_sleep_time=0,
     )
     _lagg_in_sparr(autent)
+    _kaka_i_utc(autent)
     begard = st.session_state.pop(_UTLOGGNING_BEGARD, False)
     if st.session_state.get("authentication_status"):
         if begard:
@@ -215,7 +255,7 @@ def inloggningssida(autent: stauth.Authenticate) -> None:
         if st.session_state.get(_INLOGGNING_UPPTAGEN):
             st.error(auth.FEL_UPPTAGEN)
         elif st.session_state.get(_INLOGGNING_LAST):
-            st.error(FEL_LAST)
+            st.error(last_meddelande(st.session_state.get(_INLOGGNING_LAST_TILL)))
         else:
             st.error(FEL_INLOGGNING)
     elif status:
@@ -253,10 +293,20 @@ def kraver_sida(omfang: Omfang | None, sida: str) -> Omfang:
     it is reached some other way. A page file run without ``app.py`` and nobody logged in
     hands over to the app (and so to the login): Streamlit runs a page file directly when
     a fresh server's first request asks for it by address (its older ``pages/`` folder mode,
-    which ends when ``st.navigation`` has run once).
+    which ends when ``st.navigation`` has run once). It then leaves that mode and reruns at
+    the same address, so the first visitor's deep link is kept.
     """
     try:
         if omfang is None:
+            from streamlit.runtime.pages_manager import PagesManager
+
+            if PagesManager.uses_pages_directory:
+                # A fresh server's first run (issue 12): leave the pages-folder mode, as
+                # st.navigation would, and run again. The rerun keeps this page's hash, which
+                # is that of its address ("data"), so app.py's navigation opens the login at
+                # that address and, once logged in, the page asked for (not Översikt).
+                PagesManager.uses_pages_directory = False
+                st.rerun()
             try:
                 st.switch_page("app.py")
             except StreamlitAPIException:
@@ -285,13 +335,15 @@ def sidopanel(omfang: Omfang) -> None:
         st.markdown(f"**{st.session_state.get('name') or anvandarnamn()}**  \n{roll}")
         st.button("Logga ut", key=UTLOGGNING_NYCKEL, on_click=_begar_utloggning)
         if ar_demolage():
-            st.warning(DEMO_TEXT, icon="⚠️")
+            # The one demo notice, on every page (a second one on the page said it twice).
+            st.warning(f"{DEMO_TEXT}: alla personer och siffror är påhittade.", icon="⚠️")
 
 
 def demobanner() -> None:
-    """Say plainly, on the page itself, that demo data are fictitious."""
-    if ar_demolage():
-        st.info(f"{DEMO_TEXT}: alla personer och siffror är påhittade.", icon="ℹ️")
+    """Nothing: the demo notice is the sidebar's, on every page (:func:`sidopanel`).
+
+    Kept so that a page written when each page drew its own banner still runs; new pages
+    need not call it."""
 
 
 IMPORT_PAGAR_TEXT = "En import pågår – sidorna visar uppgifterna som de var före importen."

@@ -18,9 +18,10 @@ from core.ui.sidofilter import urvalstext
 from core.ui.tabeller import (
     SKYDD_AV,
     SKYDD_PA,
-    _andel_eller_tom,
     _antal_eller_farre,
     _filnamn,
+    andel_i_fil,
+    andelsrubrik,
     nedladdning_med_skydd,
     tabell,
 )
@@ -117,7 +118,7 @@ def fordelning_fil(p, variabel: str) -> pd.DataFrame:
             "Variabel": koder.VARIABLER[variabel].etikett,
             "Svar": df["etikett"],
             "Antal": [_antal_eller_farre(n, bool(s)) for n, s in zip(df["n"], df["skyddad"], strict=True)],
-            "Andel": [_andel_eller_tom(a, bool(s)) for a, s in zip(df["andel"], df["skyddad"], strict=True)],
+            andelsrubrik("Andel"): [andel_i_fil(a, bool(s)) for a, s in zip(df["andel"], df["skyddad"], strict=True)],
         }
     )
 
@@ -175,16 +176,49 @@ def jamforelse_fil(j, enhetsnamn: str) -> pd.DataFrame:
             ],
             "Svar": f["etikett"],
             "Antal": [_antal_eller_farre(n, bool(s)) for n, s in zip(f["n"], f["skyddad"], strict=True)],
-            "Andel": [_andel_eller_tom(a, bool(s)) for a, s in zip(f["andel"], f["skyddad"], strict=True)],
+            andelsrubrik("Andel"): [andel_i_fil(a, bool(s)) for a, s in zip(f["andel"], f["skyddad"], strict=True)],
         }
     )
+
+
+def forsta_visbara_enhet(omfang: Omfang, omgang_id: str, urval: Urval, enheter: list[str]) -> str:
+    """The unit "En enhet mot resten" opens on: the user's own unit, else the first unit
+    whose comparison the role may see (both the unit and the rest large enough to show
+    something, :func:`visar_nagot`); the first unit when none may be shown (the page then
+    says why).
+
+    Whether a comparison may be shown depends on the groups, not on the variable, so the
+    first comparable variable answers for all (each answer is cached like the page's own).
+    """
+    if not enheter:
+        return ""
+    if omfang.enhet in enheter:
+        return omfang.enhet
+    if not omfang.skyddad_skarm:
+        return enheter[0]
+    variabel = jamforelse_matt.JAMFORBARA[0]
+    for e in enheter:
+        if visar_nagot(las_jamforelse(omfang, omgang_id, e, variabel, urval)):
+            return e
+    return enheter[0]
+
+
+def visar_nagot(j) -> bool:
+    """True when a comparison may be shown and each side shows at least one answer with
+    persons (not only "dolt"): a rest of 11 persons is allowed, but its women and men are
+    then hidden on both sides, which is no comparison."""
+    if j.vagrad:
+        return False
+    f = j.fordelning
+    synliga = f[~f["skyddad"].astype(bool) & f["n"].fillna(0).gt(0)]
+    return {"enhet", "resten"} <= set(synliga["grupp"])
 
 
 def enhet_mot_resten_block(omfang: Omfang, omgang_id: str, urval: Urval) -> None:
     """Choose a unit and a variable; the unit's distribution next to the rest of the process."""
     alla = enheter_i_ordning()
     koder_ = list(alla)
-    standard = koder_.index(omfang.enhet) if omfang.enhet in alla else 0
+    standard = koder_.index(forsta_visbara_enhet(omfang, omgang_id, urval, koder_))
     enhet = st.columns([3, 2])[0].selectbox(
         "Enhet", koder_, index=standard, format_func=lambda k: alla.get(k, k), key="malgrupp_jamfor_enhet"
     )
@@ -310,6 +344,10 @@ def korstabell_tabell(kt, matt: str) -> pd.DataFrame:
     return pd.DataFrame(ut)
 
 
+RADANDEL = andelsrubrik("Andel av raden")
+KOLUMNANDEL = andelsrubrik("Andel av kolumnen")
+
+
 def korstabell_fil(kt, omgang_id: str, urval: Urval) -> pd.DataFrame:
     """A cross-tab as a download: one row per cell and margin (``Totalt``), with the count,
     the share of the row and the share of the column."""
@@ -325,8 +363,8 @@ def korstabell_fil(kt, omgang_id: str, urval: Urval) -> pd.DataFrame:
                 rad_namn: c.rad_etikett,
                 kol_namn: c.kolumn_etikett,
                 "Antal": _antal_eller_farre(c.n, bool(c.skyddad)),
-                "Andel av raden": _andel_eller_tom(c.radandel, bool(c.skyddad)),
-                "Andel av kolumnen": _andel_eller_tom(c.kolumnandel, bool(c.skyddad)),
+                RADANDEL: andel_i_fil(c.radandel, bool(c.skyddad)),
+                KOLUMNANDEL: andel_i_fil(c.kolumnandel, bool(c.skyddad)),
             }
         )
     for m in rm.itertuples(index=False):
@@ -335,8 +373,8 @@ def korstabell_fil(kt, omgang_id: str, urval: Urval) -> pd.DataFrame:
                 rad_namn: m.etikett,
                 kol_namn: "Totalt",
                 "Antal": _antal_eller_farre(m.n, bool(m.skyddad)),
-                "Andel av raden": None,
-                "Andel av kolumnen": _marginalandel(m.n, bool(m.skyddad), kt.total, kt.total_skyddad),
+                RADANDEL: None,
+                KOLUMNANDEL: andel_i_fil(_marginalandel(m.n, bool(m.skyddad), kt.total, kt.total_skyddad)),
             }
         )
     for m in km.itertuples(index=False):
@@ -345,8 +383,8 @@ def korstabell_fil(kt, omgang_id: str, urval: Urval) -> pd.DataFrame:
                 rad_namn: "Totalt",
                 kol_namn: m.etikett,
                 "Antal": _antal_eller_farre(m.n, bool(m.skyddad)),
-                "Andel av raden": _marginalandel(m.n, bool(m.skyddad), kt.total, kt.total_skyddad),
-                "Andel av kolumnen": None,
+                RADANDEL: andel_i_fil(_marginalandel(m.n, bool(m.skyddad), kt.total, kt.total_skyddad)),
+                KOLUMNANDEL: None,
             }
         )
     rader.append(
@@ -354,8 +392,8 @@ def korstabell_fil(kt, omgang_id: str, urval: Urval) -> pd.DataFrame:
             rad_namn: "Totalt",
             kol_namn: "Totalt",
             "Antal": _antal_eller_farre(kt.total, kt.total_skyddad),
-            "Andel av raden": None,
-            "Andel av kolumnen": None,
+            RADANDEL: None,
+            KOLUMNANDEL: None,
         }
     )
     df = pd.DataFrame(rader)

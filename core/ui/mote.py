@@ -61,7 +61,8 @@ def motesvy(omfang: Omfang, omgang_id: str, urval: Urval) -> None:
         st.warning("Röjandeskyddet är avstängt: visa inte bilden för någon utanför processledningen.")
     bild = st.session_state.get(MOTE_BILD, 0) % len(BILDER)
     fraga = st.session_state.get(MOTE_FRAGA, False)
-    k1, k2, k3, k4 = st.columns([2, 3, 2, 3], vertical_alignment="center")
+    # Wide enough for "← Föregående" and its key hint at 1280 px (it was cut off).
+    k1, k2, k3, k4 = st.columns([3, 3, 2, 3], vertical_alignment="center")
     k1.button("← Föregående", key="mote_fore", on_click=_steg, args=(-1,), shortcut="Left", disabled=fraga)
     k2.markdown("**Fråga från rummet**" if fraga else f"**Bild {bild + 1} av {len(BILDER)}** · {_OMRADE[BILDER[bild]]}")
     k3.button("Nästa →", key="mote_nasta", on_click=_steg, args=(1,), shortcut="Right", disabled=fraga)
@@ -93,14 +94,15 @@ def _variabelbild(omfang: Omfang, omgang_id: str, urval: Urval, variabel: str, s
         undertitel.append(notering)
     chart = charts.fordelning(
         df, koder.VARIABLER[variabel].etikett, undertitel=undertitel, farger=KONSFARGER if variabel == "kon" else None
-    ).properties(height=_hojd(len(df)))
-    diagram(charts.storbild(chart))
+    )
+    # Rows tall enough for the projector's 20 px labels (a fixed height left the rows of the
+    # chart's own 26 px step, and Vega dropped the labels that overlapped: "Män" was missing).
+    diagram(charts.storbild(chart, radhojd=RADHOJD))
     skyddsnot(p.skyddad)
 
 
-def _hojd(rader: int) -> int:
-    """The chart's height on a projector: about one eighth of a screen per answer."""
-    return max(240, 62 * rader)
+# A distribution's row height on the projector, in pixels.
+RADHOJD = 56
 
 
 def _rummets_fraga(omfang: Omfang, omgang_id: str, urval: Urval, skyddat: bool) -> None:

@@ -11,7 +11,7 @@ from core.omfang import Omfang
 from core.ui.grafik import diagram
 from core.ui.laddare import las_oversikt
 from core.ui.motor import _tal_eller_none
-from core.ui.tabeller import SKYDD_AV, SKYDD_PA, _med_forklaring, nedladdning_med_skydd
+from core.ui.tabeller import SKYDD_AV, SKYDD_PA, _med_forklaring, andel_i_fil, andelsrubrik, nedladdning_med_skydd
 
 
 def inga_omgangar(omfang: Omfang) -> None:
@@ -44,7 +44,7 @@ def nyckeltal(ov, kolumner: int = 3) -> None:
                     text.matt(_tal_eller_none(r.varde), r.typ, skyddad=bool(r.skyddad)),
                     delta=text.matt_forandring(diff, r.typ) or None,
                     delta_color="off",
-                    delta_arrow=_pil(diff),
+                    delta_arrow=_pil(diff, r.typ),
                     delta_description=beskrivning if diff is not None else None,
                     help=r.definition,
                     border=True,
@@ -88,9 +88,40 @@ def kvinnor_och_man(omfang: Omfang, ov) -> None:
     )
 
 
+def _filvarde(varde, typ: str, skyddad: bool):
+    """A key figure as a download writes it: a count or months as a number, a share in per
+    cent with one decimal (the form of every file, ``andel_i_fil``), hidden -> "dolt"."""
+    if skyddad:
+        return text.dolt()
+    varde = _tal_eller_none(varde)
+    if varde is None:
+        return None
+    if typ == "andel":
+        return andel_i_fil(varde)
+    return int(varde) if float(varde).is_integer() else round(float(varde), 1)
+
+
+def _filetikett(etikett: str, typ: str) -> str:
+    if typ == "andel":
+        return andelsrubrik(etikett)
+    return f"{etikett} (månader)" if typ == "manader" else etikett
+
+
 def kon_fil(ov) -> pd.DataFrame:
-    """The key figures by sex as a download: the round, the protection, and the legend."""
-    df = tabell_kon(ov.tabell)
+    """The key figures by sex as a download: the round, the protection, and the legend.
+
+    Numbers, not text: a share in per cent under a name that says so (``Har handlingsplan
+    (%)``), months under ``(månader)``; hidden figures read "dolt"."""
+    rader = [
+        {
+            "Nyckeltal": _filetikett(r.etikett, r.typ),
+            "Kvinnor": _filvarde(r.kvinnor, r.typ, bool(r.kvinnor_skyddad)),
+            "Män": _filvarde(r.man, r.typ, bool(r.man_skyddad)),
+            "Alla": _filvarde(r.varde, r.typ, bool(r.skyddad)),
+        }
+        for r in ov.tabell.itertuples(index=False)
+    ]
+    df = pd.DataFrame(rader, columns=["Nyckeltal", "Kvinnor", "Män", "Alla"])
     df.insert(0, "Röjandeskydd", SKYDD_PA if ov.skyddad else SKYDD_AV)
     df.insert(0, "Mätomgång", ov.omgang.omgang_id if ov.omgang else "")
     return _med_forklaring(df)
@@ -101,7 +132,8 @@ def tabell_definitioner(tabell: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"Nyckeltal": tabell["etikett"], "Definition": tabell["definition"]})
 
 
-def _pil(diff) -> str:
-    if diff is None or round(diff, 6) == 0:
+def _pil(diff, typ: str = "antal") -> str:
+    """The metric's arrow: none for a change that reads as zero (``±0``, ``±0 procentenheter``)."""
+    if diff is None or text.matt_forandring(diff, typ).startswith("±"):
         return "off"
     return "up" if diff > 0 else "down"

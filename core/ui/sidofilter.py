@@ -9,7 +9,8 @@ from core.matt import profil as profil_matt
 from core.matt.profil import ALLA, Urval
 from core.omfang import Omfang
 from core.ui.laddare import las_omgangar
-from core.ui.motor import TTL_DATA, _engine, _som_datum, dataversion, enheter_i_ordning
+from core.ui.motor import TTL_DATA, _engine, _som_datum, dataversion, enheter_i_ordning, kort_enhetsnamn
+from core.ui.widgetar import flerval
 
 # Widget keys of the shared sidebar filters (kept across page switches, see bevara_filter).
 OMGANG_NYCKEL = "vagen_omgang"
@@ -45,6 +46,18 @@ def omgangsetikett(rad) -> str:
     return f"{namn} ({text.datum(_som_datum(rad['datum']))})"
 
 
+def korta_omgangsetiketter(omgangar) -> dict[str, str]:
+    """Each round's name for a narrow select field (``Mätning september 2019``), with its
+    date only where two rounds share a name: a select field cannot wrap, and the sidebar's
+    cut off ``Mätning september 2019 (2019-0``."""
+    namn = {r["omgang_id"]: (r["benamning"] or r["omgang_id"]) for _, r in omgangar.iterrows()}
+    dubbla = {n for n in namn.values() if list(namn.values()).count(n) > 1}
+    return {
+        r["omgang_id"]: omgangsetikett(r) if namn[r["omgang_id"]] in dubbla else namn[r["omgang_id"]]
+        for _, r in omgangar.iterrows()
+    }
+
+
 def omgangsval(omfang: Omfang) -> str | None:
     """The round selector in the sidebar (newest first, the latest preselected).
 
@@ -57,17 +70,22 @@ def omgangsval(omfang: Omfang) -> str | None:
     if omgangar.empty:
         st.session_state.pop(OMGANG_NYCKEL, None)
         return None
-    etiketter = {r["omgang_id"]: omgangsetikett(r) for _, r in omgangar.iterrows()}
+    etiketter = korta_omgangsetiketter(omgangar)
     if st.session_state.get(OMGANG_NYCKEL) not in etiketter:
         # A round that no longer exists (or another database): start from the latest.
         st.session_state.pop(OMGANG_NYCKEL, None)
-    return st.sidebar.selectbox(
+    vald = st.sidebar.selectbox(
         "Mätomgång",
         list(etiketter),
         format_func=etiketter.get,
         key=OMGANG_NYCKEL,
         help="Den senaste mätomgången står först.",
     )
+    rad = omgangar[omgangar["omgang_id"] == vald]
+    if not rad.empty:
+        # The date under the choice: a select field cannot wrap, so the name alone is in it.
+        st.sidebar.caption(f"Mätdag {text.datum(_som_datum(rad.iloc[0]['datum']))}")
+    return vald
 
 
 def vald_omgang() -> str | None:
@@ -127,12 +145,15 @@ def urvalsval(omfang: Omfang | None = None, omgang_id: str | None = None) -> Urv
             # A unit removed since it was chosen, another database, or a group that may not
             # be chosen in this round: drop it.
             st.session_state[nyckel] = [v for v in vald if v in valbara]
-        st.sidebar.multiselect(
+        flerval(
             URVAL_ETIKETTER[falt],
             list(valbara),
-            format_func=lambda k, a=alternativ: a.get(k, k),
+            # Units by their short names: the sidebar is narrow, and a list row holds two lines.
+            format_func=(lambda k, a=alternativ: kort_enhetsnamn(a.get(k, k)))
+            if falt == "enhet"
+            else (lambda k, a=alternativ: a.get(k, k)),
             key=nyckel,
-            placeholder="Alla",
+            behallare=st.sidebar,
             max_selections=1 if (falt == "enhet" and omfang is not None and omfang.skyddad_skarm) else None,
         )
         if dolda:

@@ -148,11 +148,10 @@ def _vardma_upp(chromium, bas: str) -> None:
     """Open the app once before the tests.
 
     Until ``st.navigation`` has run once, a fresh server is in Streamlit's older
-    ``pages/``-folder mode: a first request for ``/data`` runs ``pages/data.py`` by itself,
-    which hands over to ``app.py`` at ``/`` (see ``core.ui.kraver_sida``), so the first
-    visitor after a restart loses the page a deep link asked for. The tests are about the
-    running app, so the session starts it the way the first visitor would. It also pays the
-    first run's imports (pandas, altair) outside any test's time.
+    ``pages/``-folder mode (a first request for ``/data`` runs ``pages/data.py`` by itself;
+    ``core.ui.kraver_sida`` then leaves that mode and keeps the address, which
+    ``test_farsk_server.py`` tries on a server of its own). This pays the first run's
+    imports (pandas, altair) outside any test's time.
     """
     ctx = chromium.new_context()
     urler: list[str] = []
@@ -208,6 +207,8 @@ def server(chromium, tmp_path_factory) -> Server:
         # A developer's own .streamlit/secrets.toml must not change what the tests see.
         "VAGEN_SECRETS": str(katalog / "inga-secrets.toml"),
         "PYTHONUNBUFFERED": "1",
+        # The server in UTC and the browser in Swedish time (the login cookie must last 8 h anyway).
+        "TZ": "UTC",
     }
     logg = ARTEFAKTER / "server.log"
     cmd = [
