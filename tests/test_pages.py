@@ -629,6 +629,9 @@ def test_antal_med_tusentalsmellanrum():
         antal = {"utbetalning": Antal(30485, 2389, 0)}
         filer = ["utbetalning.csv"]
 
+        def kvar_text(self):
+            return []
+
     assert ui.antal_tabell(Resultat()).to_dict("records") == [
         {"Uppgifter": "Utbetalningar", "Nya": "30\u00a0485", "Ändrade": "2\u00a0389", "Oförändrade": "0"}
     ]
